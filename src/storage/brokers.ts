@@ -1,0 +1,103 @@
+/** Platforms (brokerages), connections and accounts: the shape of what the user has linked. */
+import type { SqlDatabase } from './sqlDatabase.ts';
+
+export const PROVIDER = 'snaptrade';
+
+export interface PlatformInput {
+  id: string;
+  name: string;
+  logoUrl: string | null;
+}
+
+export interface ConnectionInput {
+  id: string;
+  platformId: string | null;
+  name: string | null;
+  status: string | null;
+  disabled: boolean;
+  remoteUpdatedAt: string | null;
+}
+
+export interface AccountInput {
+  id: string;
+  name: string;
+  accountType: string | null;
+  currency: string | null;
+  accountNumber: string | null;
+  institutionName: string | null;
+  platformId: string | null;
+  connectionId: string | null;
+  providerAccountId: string;
+  balance: string | null;
+  balanceCurrency: string | null;
+  syncEnabled: boolean;
+  isPaper: boolean;
+  status: string | null;
+}
+
+export function upsertPlatform(db: SqlDatabase, platform: PlatformInput, now: string): void {
+  db.run(
+    `INSERT INTO platforms (id, name, logo_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, logo_url = excluded.logo_url, updated_at = excluded.updated_at`,
+    [platform.id, platform.name, platform.logoUrl, now, now],
+  );
+}
+
+export function upsertConnection(db: SqlDatabase, connection: ConnectionInput, now: string): void {
+  db.run(
+    `INSERT INTO connections (id, platform_id, name, status, disabled, remote_updated_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET platform_id = excluded.platform_id, name = excluded.name, status = excluded.status,
+       disabled = excluded.disabled, remote_updated_at = excluded.remote_updated_at, updated_at = excluded.updated_at`,
+    [
+      connection.id,
+      connection.platformId,
+      connection.name,
+      connection.status,
+      connection.disabled ? 1 : 0,
+      connection.remoteUpdatedAt,
+      now,
+      now,
+    ],
+  );
+}
+
+/** Inserts or refreshes an account; true when it was not known before. */
+export function upsertAccount(db: SqlDatabase, account: AccountInput, now: string): boolean {
+  const known = db.get('SELECT 1 AS known FROM accounts WHERE provider = ? AND provider_account_id = ?', [
+    PROVIDER,
+    account.providerAccountId,
+  ]);
+  db.run(
+    `INSERT INTO accounts (id, name, account_type, currency, account_number, institution_name, platform_id,
+       connection_id, provider, provider_account_id, balance, balance_currency, sync_enabled, is_paper, status,
+       created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (provider, provider_account_id) DO UPDATE SET name = excluded.name,
+       account_type = excluded.account_type, currency = excluded.currency, account_number = excluded.account_number,
+       institution_name = excluded.institution_name, platform_id = excluded.platform_id,
+       connection_id = excluded.connection_id, balance = excluded.balance, balance_currency = excluded.balance_currency,
+       sync_enabled = excluded.sync_enabled, is_paper = excluded.is_paper, status = excluded.status,
+       updated_at = excluded.updated_at`,
+    [
+      account.id,
+      account.name,
+      account.accountType,
+      account.currency,
+      account.accountNumber,
+      account.institutionName,
+      account.platformId,
+      account.connectionId,
+      PROVIDER,
+      account.providerAccountId,
+      account.balance,
+      account.balanceCurrency,
+      account.syncEnabled ? 1 : 0,
+      account.isPaper ? 1 : 0,
+      account.status,
+      now,
+      now,
+    ],
+  );
+  return known === undefined;
+}

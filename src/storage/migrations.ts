@@ -1,0 +1,190 @@
+/**
+ * One schema for every platform (browser, server, CLI), created and upgraded by numbered
+ * migrations. The version lives in `PRAGMA user_version` and the file is stamped with our
+ * `application_id`, so a database file can be recognised (and a stranger's refused) by the
+ * `sqlite3` shell and by us alike.
+ */
+
+import type { SqlDatabase } from './sqlDatabase.ts';
+import { StorageError } from './storageError.ts';
+
+/** "FOLI" in ASCII. */
+export const APPLICATION_ID = 0x464f4c49;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const initialSchema = `
+CREATE TABLE platforms (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  logo_url TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE connections (
+  id TEXT PRIMARY KEY,
+  platform_id TEXT REFERENCES platforms(id),
+  name TEXT,
+  status TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  remote_updated_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  account_type TEXT,
+  currency TEXT,
+  account_number TEXT,
+  institution_name TEXT,
+  platform_id TEXT REFERENCES platforms(id),
+  connection_id TEXT,
+  provider TEXT NOT NULL,
+  provider_account_id TEXT NOT NULL,
+  balance TEXT,
+  balance_currency TEXT,
+  sync_enabled INTEGER NOT NULL DEFAULT 1,
+  is_paper INTEGER NOT NULL DEFAULT 0,
+  status TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (provider, provider_account_id)
+);
+
+CREATE TABLE import_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  run_type TEXT NOT NULL DEFAULT 'SYNC',
+  mode TEXT NOT NULL CHECK (mode IN ('INITIAL', 'INCREMENTAL')),
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'APPLIED', 'NEEDS_REVIEW', 'FAILED')),
+  window_start TEXT,
+  window_end TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  summary_json TEXT,
+  error TEXT
+);
+CREATE INDEX import_runs_account ON import_runs (account_id, started_at DESC);
+
+-- Money and quantities are decimal TEXT: exact, and readable in the sqlite3 shell.
+CREATE TABLE activities (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  activity_type TEXT NOT NULL,
+  subtype TEXT,
+  status TEXT NOT NULL CHECK (status IN ('POSTED', 'DRAFT')),
+  activity_date TEXT NOT NULL,
+  settlement_date TEXT,
+  symbol TEXT,
+  symbol_name TEXT,
+  quantity TEXT,
+  unit_price TEXT,
+  amount TEXT,
+  fee TEXT,
+  fx_rate TEXT,
+  currency TEXT,
+  description TEXT,
+  review_reasons TEXT,
+  source_system TEXT NOT NULL,
+  source_record_id TEXT,
+  source_group_id TEXT,
+  idempotency_key TEXT NOT NULL,
+  is_user_modified INTEGER NOT NULL DEFAULT 0,
+  import_run_id INTEGER REFERENCES import_runs(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX activities_source ON activities (source_system, account_id, source_record_id);
+CREATE INDEX activities_idempotency ON activities (account_id, idempotency_key);
+CREATE INDEX activities_account_date ON activities (account_id, activity_date DESC);
+CREATE INDEX activities_date ON activities (activity_date DESC);
+CREATE INDEX activities_status ON activities (status, account_id);
+
+-- What the user deleted, so a later sync does not bring it back.
+CREATE TABLE activity_tombstones (
+  activity_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  source_system TEXT NOT NULL,
+  source_record_id TEXT,
+  idempotency_key TEXT NOT NULL,
+  deleted_at TEXT NOT NULL
+);
+CREATE INDEX activity_tombstones_source ON activity_tombstones (source_system, account_id, source_record_id);
+CREATE INDEX activity_tombstones_idempotency ON activity_tombstones (account_id, idempotency_key);
+
+CREATE TABLE brokers_sync_state (
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  checkpoint_json TEXT,
+  last_attempted_at TEXT,
+  last_successful_at TEXT,
+  last_error TEXT,
+  last_run_id INTEGER,
+  sync_status TEXT NOT NULL DEFAULT 'IDLE' CHECK (sync_status IN ('IDLE', 'RUNNING', 'NEEDS_REVIEW', 'FAILED')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, provider)
+);
+
+-- One row per sync as a whole (trigger, outcome): the failure cooldown is read from here.
+CREATE TABLE sync_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('AUTO', 'MANUAL')),
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED')),
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  message TEXT,
+  result_json TEXT
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'broker sync schema', sql: initialSchema }];
+
+export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;
+
+/**
+ * Checks that `db` is ours (or empty) and not newer than this build, before anything is
+ * written; so a refused file is left exactly as it was.
+ */
+export function assertMigratable(db: SqlDatabase, list: readonly Migration[] = migrations): number {
+  const applicationId = db.get<{ application_id: number }>('PRAGMA application_id')?.application_id ?? 0;
+  const version = db.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
+  const tables = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'")?.n ?? 0;
+  const ours = applicationId === APPLICATION_ID || (applicationId === 0 && version === 0 && tables === 0);
+  if (!ours) {
+    throw new StorageError('foreign-database', 'This SQLite file is not a Folio Sync database');
+  }
+  if (version > latestVersion(list)) {
+    throw new StorageError(
+      'newer-schema',
+      `This database was written by a newer Folio Sync (schema ${version}; this version reads up to ${latestVersion(list)}): update Folio Sync to open it`,
+    );
+  }
+  return version;
+}
+
+/** Brings `db` to the latest schema; each migration commits with its version, or not at all. */
+export function migrate(db: SqlDatabase, list: readonly Migration[] = migrations): { from: number; to: number } {
+  const from = assertMigratable(db, list);
+  for (const migration of list) {
+    if (migration.version <= from) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${migration.version}`);
+    });
+  }
+  return { from, to: latestVersion(list) };
+}

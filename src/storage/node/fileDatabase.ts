@@ -1,0 +1,88 @@
+/**
+ * The SQLite contract on a real file, for the server and the CLI (better-sqlite3).
+ * Opening validates before it writes: a file that is not SQLite, is another application's,
+ * or is from a newer Folio Sync is refused with a StorageError and left byte-for-byte as it was.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { assertMigratable, migrate } from '../migrations.ts';
+import { createTransactor, type SqlDatabase, type SqlParams, type SqlRow } from '../sqlDatabase.ts';
+import { StorageError } from '../storageError.ts';
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** Refuses a non-empty file that does not start with SQLite's magic header, without opening it for writing. */
+function assertSqliteFile(path: string): void {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new StorageError('cannot-open', `${path} is a folder, not a database file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    return; // Does not exist yet: it will be created.
+  }
+  if (size === 0) return;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER) {
+    throw new StorageError('not-a-database', `${path} is not a SQLite database file`);
+  }
+}
+
+function wrap(db: Database.Database): SqlDatabase {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const transactor = createTransactor((sql) => db.exec(sql));
+  const all = <Row extends SqlRow>(sql: string, params: SqlParams = []): Row[] => prepare(sql).all(...params) as Row[];
+  return {
+    run(sql, params = []) {
+      const result = prepare(sql).run(...params);
+      return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+    },
+    all,
+    get: <Row extends SqlRow>(sql: string, params: SqlParams = []) => prepare(sql).get(...params) as Row | undefined,
+    exec: (sql) => db.exec(sql),
+    transaction: (fn) => transactor.transaction(fn),
+    // Every commit is already on disk.
+    persist: () => Promise.resolve(),
+    close: () => db.close(),
+  };
+}
+
+/** Opens (creating when new) and migrates the database file at `path`. */
+export function openFileDatabase(path: string): SqlDatabase {
+  assertSqliteFile(path);
+  let raw: Database.Database;
+  try {
+    raw = new Database(path);
+  } catch (error) {
+    throw new StorageError('cannot-open', `Cannot open ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = wrap(raw);
+  try {
+    assertMigratable(db);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('busy_timeout = 5000');
+    raw.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    raw.close();
+    if (error instanceof StorageError) throw error;
+    const code = (error as { code?: unknown }).code === 'SQLITE_NOTADB' ? 'not-a-database' : 'cannot-open';
+    throw new StorageError(code, `Cannot use ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return db;
+}

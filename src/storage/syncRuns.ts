@@ -1,0 +1,54 @@
+/** `sync_runs`: one row per sync as a whole. The failure cooldown is read from its tail. */
+import type { ThrottleState } from '../core/throttle.ts';
+import type { SqlDatabase } from './sqlDatabase.ts';
+import { lastSuccessfulSyncAt } from './syncState.ts';
+
+export type SyncRunKind = 'AUTO' | 'MANUAL';
+export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'SKIPPED';
+
+/** Enough history to reach the cooldown's cap (1, 2, 4, ... 60 min is 7 steps). */
+const COOLDOWN_HISTORY = 10;
+
+export function startSyncRun(db: SqlDatabase, kind: SyncRunKind, now: string): number {
+  return db.run("INSERT INTO sync_runs (kind, status, started_at) VALUES (?, 'RUNNING', ?)", [kind, now])
+    .lastInsertRowid;
+}
+
+export function finishSyncRun(
+  db: SqlDatabase,
+  id: number,
+  outcome: { status: Exclude<SyncRunStatus, 'RUNNING'>; message: string; result: unknown },
+  now: string,
+): void {
+  db.run('UPDATE sync_runs SET status = ?, message = ?, result_json = ?, finished_at = ? WHERE id = ?', [
+    outcome.status,
+    outcome.message,
+    JSON.stringify(outcome.result),
+    now,
+    id,
+  ]);
+}
+
+const toMs = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
+
+/**
+ * What the throttle needs. With no per-account state at all (nothing to sync yet), the last
+ * successful sync run stands in for MAX(last_successful_at), so an empty account list does
+ * not make every trigger a sync.
+ */
+export function readThrottleState(db: SqlDatabase): ThrottleState {
+  const recent = db.all<{ status: SyncRunStatus; started_at: string; finished_at: string | null }>(
+    "SELECT status, started_at, finished_at FROM sync_runs WHERE status != 'RUNNING' ORDER BY id DESC LIMIT ?",
+    [COOLDOWN_HISTORY],
+  );
+  const firstSuccess = recent.findIndex((run) => run.status === 'SUCCEEDED' || run.status === 'PARTIAL');
+  let lastSuccess = lastSuccessfulSyncAt(db);
+  if (lastSuccess === null && db.get('SELECT 1 AS any FROM brokers_sync_state LIMIT 1') === undefined) {
+    lastSuccess = recent[firstSuccess]?.finished_at ?? null;
+  }
+  return {
+    lastSuccessfulAt: toMs(lastSuccess),
+    lastAttemptAt: toMs(recent[0]?.started_at),
+    consecutiveFailures: firstSuccess === -1 ? recent.length : firstSuccess,
+  };
+}
