@@ -1,0 +1,69 @@
+/**
+ * The events of a sync (MISSION 5), one typed union for every transport they travel over:
+ * in-process listeners, the service worker's broadcast, SSE in server mode, the CLI's --json.
+ */
+import type { AccountSyncStatus } from '../storage/syncState.ts';
+
+export type SyncTrigger = 'auto' | 'manual';
+
+/** Why a sync did nothing: not due yet (automatic only), or nobody is signed in / entitled. */
+export type SkipReason = 'not-due' | 'not-signed-in' | 'no-plan';
+
+export interface SyncProgress {
+  accountId: string;
+  accountName: string;
+  status: AccountSyncStatus;
+  currentPage: number;
+  activitiesFetched: number;
+}
+
+export interface ActivitiesSynced {
+  accountsSynced: number;
+  activitiesUpserted: number;
+  accountsFailed: number;
+  accountsWarned: number;
+}
+
+export interface NewAccount {
+  id: string;
+  name: string;
+  institutionName: string | null;
+}
+
+/** How one account's sync ended; the CLI and the Connect page list these. */
+export interface AccountOutcome {
+  accountId: string;
+  accountName: string;
+  status: Exclude<AccountSyncStatus, 'RUNNING'>;
+  error: string | null;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  warnings: number;
+}
+
+export interface SyncResult {
+  success: boolean;
+  message: string;
+  /** Set when the sync did nothing on purpose; `success` is then true. */
+  skipped: SkipReason | null;
+  connectionsSynced: number;
+  accountsSynced: number;
+  activitiesSynced: ActivitiesSynced;
+  newAccounts: NewAccount[];
+  accounts: AccountOutcome[];
+}
+
+export interface SyncEventMap {
+  'broker:sync-start': { trigger: SyncTrigger };
+  'broker:sync-progress': SyncProgress;
+  'broker:sync-complete': SyncResult;
+  'broker:sync-error': { error: string; code: string };
+  'portfolio:trigger-update': { accountIds: string[] };
+}
+
+export type SyncEventName = keyof SyncEventMap;
+
+export type SyncEvent = { [K in SyncEventName]: { type: K; payload: SyncEventMap[K] } }[SyncEventName];
+
+export type EmitSyncEvent = (event: SyncEvent) => void;

@@ -1,0 +1,50 @@
+/**
+ * One sync at a time, and the throttle in front of it (MISSION 1). Triggers that arrive
+ * together, or while a sync runs, join it; an automatic trigger that is not due does nothing;
+ * a manual one always syncs, but joins a running sync instead of starting a second.
+ * Across processes or tabs, the platform serializes `sync` itself (Web Locks, a file lock);
+ * this runner is the in-process half.
+ */
+import type { SqlDatabase } from '../storage/sqlDatabase.ts';
+import { readThrottleState } from '../storage/syncRuns.ts';
+import { skippedResult } from './brokerSync.ts';
+import { type Clock, toIso } from './clock.ts';
+import type { SyncResult, SyncTrigger } from './syncEvents.ts';
+import { autoSyncDecision } from './throttle.ts';
+
+export interface SyncRunnerDeps {
+  db: SqlDatabase;
+  clock: Clock;
+  /** Runs one sync (performBrokerSync, bound to its dependencies). */
+  sync: (trigger: SyncTrigger) => Promise<SyncResult>;
+}
+
+export interface SyncRunner {
+  request(trigger: SyncTrigger): Promise<SyncResult>;
+  isRunning(): boolean;
+}
+
+export function createSyncRunner({ db, clock, sync }: SyncRunnerDeps): SyncRunner {
+  let current: Promise<SyncResult> | null = null;
+  return {
+    request(trigger) {
+      if (current) return current;
+      if (trigger === 'auto') {
+        const decision = autoSyncDecision(readThrottleState(db), clock.now());
+        if (!decision.due) {
+          const why =
+            decision.reason === 'synced-recently' ? 'Synced less than an hour ago' : 'Waiting after a failed sync';
+          return Promise.resolve(
+            skippedResult('not-due', `${why}; next automatic sync from ${toIso(decision.retryAt)}`),
+          );
+        }
+      }
+      // Set before any await, so a trigger in the same tick joins this sync.
+      current = sync(trigger).finally(() => {
+        current = null;
+      });
+      return current;
+    },
+    isRunning: () => current !== null,
+  };
+}

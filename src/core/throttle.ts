@@ -1,0 +1,53 @@
+/**
+ * When an automatic sync may run (MISSION 1; the seed's "Throttling Logic"). Manual syncs
+ * never ask. Pure functions of the recorded state and the current time.
+ */
+
+/** The seed's MIN_SYNC_INTERVAL_SECS: at most one automatic sync an hour. */
+export const MIN_SYNC_INTERVAL_MS = 60 * 60 * 1000;
+
+/** After a failed attempt automatic syncs wait 1 min, then 2, 4, ... (MISSION 1) ... */
+export const FAILURE_COOLDOWN_BASE_MS = 60 * 1000;
+/** ... up to an hour, so a cloud that is down is asked at most hourly. */
+export const FAILURE_COOLDOWN_MAX_MS = 60 * 60 * 1000;
+
+/**
+ * The seed's should_sync: never synced, or synced at least an hour ago. A `last` in the
+ * future means the clock went back; waiting for it could mean never syncing again, so it is due.
+ */
+export function shouldSync(lastSuccessfulAt: number | null, now: number): boolean {
+  if (lastSuccessfulAt === null || lastSuccessfulAt > now) return true;
+  return now - lastSuccessfulAt >= MIN_SYNC_INTERVAL_MS;
+}
+
+/** How long automatic syncs wait after `consecutiveFailures` failed attempts in a row. */
+export function failureCooldownMs(consecutiveFailures: number): number {
+  if (consecutiveFailures <= 0) return 0;
+  // 2 ** 6 minutes already exceeds the cap; clamping the exponent keeps the number small.
+  return Math.min(FAILURE_COOLDOWN_BASE_MS * 2 ** Math.min(consecutiveFailures - 1, 6), FAILURE_COOLDOWN_MAX_MS);
+}
+
+export interface ThrottleState {
+  /** `SELECT MAX(last_successful_at) FROM brokers_sync_state`, as epoch ms. */
+  lastSuccessfulAt: number | null;
+  /** When the most recent sync (of any outcome) started. */
+  lastAttemptAt: number | null;
+  /** Failed or refused attempts since the last one that succeeded. */
+  consecutiveFailures: number;
+}
+
+export type AutoSyncDecision =
+  | { due: true }
+  | { due: false; reason: 'synced-recently' | 'cooling-down'; retryAt: number };
+
+export function autoSyncDecision(state: ThrottleState, now: number): AutoSyncDecision {
+  if (!shouldSync(state.lastSuccessfulAt, now)) {
+    return { due: false, reason: 'synced-recently', retryAt: (state.lastSuccessfulAt ?? now) + MIN_SYNC_INTERVAL_MS };
+  }
+  const cooldown = failureCooldownMs(state.consecutiveFailures);
+  const { lastAttemptAt } = state;
+  if (cooldown > 0 && lastAttemptAt !== null && lastAttemptAt <= now && now - lastAttemptAt < cooldown) {
+    return { due: false, reason: 'cooling-down', retryAt: lastAttemptAt + cooldown };
+  }
+  return { due: true };
+}
