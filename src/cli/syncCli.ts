@@ -1,0 +1,143 @@
+/**
+ * The sync CLI's composition root: a SQLite file, the cloud over HTTP (or the built-in demo
+ * cloud served in-process on loopback, so the real client runs), the engine, and a printer.
+ * Everything that touches the process (argv, env, streams, time) is passed in, so tests run
+ * it in-process.
+ */
+import { performBrokerSync } from '../core/brokerSync.ts';
+import type { Clock, Sleep } from '../core/clock.ts';
+import type { SyncEvent, SyncResult } from '../core/syncEvents.ts';
+import { createSyncRunner } from '../core/syncRunner.ts';
+import { createDemoCloud, DEMO_REFRESH_TOKEN } from '../demo/demoCloud.ts';
+import { type HandlerServer, serveHandlers } from '../demo/serveHandlers.ts';
+import { fetchHttp } from '../platform/fetchHttp.ts';
+import { openFileDatabase } from '../storage/node/fileDatabase.ts';
+import { getSetting, setSetting } from '../storage/settings.ts';
+import { settingsCredentials } from '../storage/settingsCredentials.ts';
+import type { SqlDatabase } from '../storage/sqlDatabase.ts';
+import { StorageError } from '../storage/storageError.ts';
+import { createCloudClient } from '../transport/brokerCloud.ts';
+import type { HttpClient } from '../transport/http.ts';
+import { type CliOptions, parseCliOptions, USAGE, UsageError } from './cliOptions.ts';
+import { describeResult, progressLine } from './cliOutput.ts';
+
+export interface CliDeps {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  clock: Clock;
+  sleep: Sleep;
+  http?: HttpClient;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_SYNC_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+interface CloudTarget {
+  apiUrl: string;
+  authUrl: string;
+  apiKey: string;
+  demo: HandlerServer | null;
+}
+
+/**
+ * Where to sync from: flags, else the cloud this database was last pointed at, else the demo.
+ * Pointing a database at another cloud forgets the stored sign-in, which belonged to the old one.
+ */
+async function resolveCloud(db: SqlDatabase, options: CliOptions, clock: Clock): Promise<CloudTarget> {
+  if (options.apiUrl && options.authUrl) {
+    if (options.apiUrl !== getSetting(db, 'cloud.apiUrl') || options.authUrl !== getSetting(db, 'cloud.authUrl')) {
+      setSetting(db, 'cloud.refreshToken', null);
+    }
+    setSetting(db, 'cloud.apiUrl', options.apiUrl);
+    setSetting(db, 'cloud.authUrl', options.authUrl);
+  }
+  if (options.apiKey !== null) setSetting(db, 'cloud.apiKey', options.apiKey);
+  if (options.refreshToken) setSetting(db, 'cloud.refreshToken', options.refreshToken);
+  const apiKey = getSetting(db, 'cloud.apiKey') ?? '';
+  const apiUrl = getSetting(db, 'cloud.apiUrl');
+  const authUrl = getSetting(db, 'cloud.authUrl');
+  if (apiUrl && authUrl) return { apiUrl, authUrl, apiKey, demo: null };
+
+  const demo = await serveHandlers(createDemoCloud({ now: () => clock.now() }).handlers);
+  if (!getSetting(db, 'cloud.refreshToken')) setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN);
+  return { apiUrl: demo.url, authUrl: demo.url, apiKey, demo };
+}
+
+function exitCodeOf(result: SyncResult): number {
+  return result.skipped || result.success ? EXIT_OK : EXIT_SYNC_FAILED;
+}
+
+export async function runSyncCli(deps: CliDeps): Promise<number> {
+  const { stdout, stderr } = deps;
+  let options: CliOptions;
+  try {
+    options = parseCliOptions(deps.argv, deps.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr.write(`folio-sync: ${error.message}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (options.help) {
+    stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+
+  let db: SqlDatabase;
+  try {
+    db = openFileDatabase(options.db);
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    stderr.write(`folio-sync: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+
+  const showProgress = !options.json && stderr.isTTY === true;
+  let progressShown = false;
+  const clearProgress = () => {
+    if (progressShown) stderr.write('\r\x1b[K');
+    progressShown = false;
+  };
+  const onEvent = (event: SyncEvent) => {
+    if (options.json) stdout.write(`${JSON.stringify(event)}\n`);
+    else if (showProgress && event.type === 'broker:sync-progress') {
+      stderr.write(`\r\x1b[K${progressLine(event.payload)}`);
+      progressShown = true;
+    }
+  };
+
+  let cloud: CloudTarget | null = null;
+  try {
+    cloud = await resolveCloud(db, options, deps.clock);
+    const timers = { clock: deps.clock, sleep: deps.sleep };
+    const client = createCloudClient({
+      apiUrl: cloud.apiUrl,
+      authUrl: cloud.authUrl,
+      apiKey: cloud.apiKey,
+      http: deps.http ?? fetchHttp(),
+      timers,
+      credentials: settingsCredentials(db),
+    });
+    const log = {
+      warn(message: string) {
+        clearProgress();
+        stderr.write(`warning: ${message}\n`);
+      },
+    };
+    const runner = createSyncRunner({
+      db,
+      clock: deps.clock,
+      sync: (trigger) => performBrokerSync({ db, cloud: client, clock: deps.clock, emit: onEvent, log }, trigger),
+    });
+    const result = await runner.request(options.auto ? 'auto' : 'manual');
+    clearProgress();
+    if (options.json) stdout.write(`${JSON.stringify({ type: 'result', payload: result })}\n`);
+    else stdout.write(`${describeResult(result, cloud.demo !== null).join('\n')}\n`);
+    return exitCodeOf(result);
+  } finally {
+    await cloud?.demo?.close();
+    db.close();
+  }
+}
