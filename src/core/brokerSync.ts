@@ -9,13 +9,21 @@
  * the database is persisted once, after the last commit.
  */
 import { type ActivityInput, countDrafts, upsertSyncedActivity } from '../storage/activities.ts';
-import { type AccountInput, PROVIDER, upsertAccount, upsertConnection, upsertPlatform } from '../storage/brokers.ts';
+import {
+  type AccountInput,
+  listSyncEnabledAccounts,
+  PROVIDER,
+  upsertAccount,
+  upsertConnection,
+  upsertPlatform,
+} from '../storage/brokers.ts';
 import { finishImportRun, type ImportSummary, startImportRun } from '../storage/importRuns.ts';
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
 import { finishSyncRun, type SyncRunStatus, startSyncRun } from '../storage/syncRuns.ts';
 import {
   failInterruptedSyncs,
   getSyncState,
+  markAccountFailed,
   markAccountFinished,
   markAccountRunning,
   restoreAccountStatus,
@@ -304,14 +312,38 @@ function summarize(state: Progressing): SyncResult {
   };
 }
 
-/** How a sync that threw ends: a silent skip for sign-in problems, else a failure. */
-function resultOfError(error: unknown, trigger: SyncTrigger, state: Progressing): SyncResult {
-  const partial = summarize(state);
-  if (isCloudError(error, 'not-signed-in'))
-    return { ...partial, success: true, skipped: 'not-signed-in', message: SIGNED_OUT };
+/**
+ * How a sync that threw ends: a silent skip for sign-in problems; otherwise a failure, and
+ * every sync-enabled account not yet synced shows it ("Network unavailable") on its row.
+ */
+function resultOfError(deps: BrokerSyncDeps, error: unknown, trigger: SyncTrigger, state: Progressing): SyncResult {
+  if (isCloudError(error, 'not-signed-in')) {
+    return { ...summarize(state), success: true, skipped: 'not-signed-in', message: SIGNED_OUT };
+  }
   // A plan problem is silent for automatic syncs (CLOUD_API.md) and said out loud to a user who asked.
-  if (isCloudError(error, 'no-plan') && trigger === 'auto') return { ...partial, skipped: 'no-plan', message: NO_PLAN };
-  return { ...partial, success: false, message: errorMessage(error) };
+  if (isCloudError(error, 'no-plan') && trigger === 'auto') {
+    return { ...summarize(state), skipped: 'no-plan', message: NO_PLAN };
+  }
+  const message = errorMessage(error);
+  const { db, clock } = deps;
+  const attempted = new Set(state.accounts.map((account) => account.accountId));
+  const unattempted = listSyncEnabledAccounts(db).filter((account) => !attempted.has(account.id));
+  db.transaction(() => {
+    for (const account of unattempted) markAccountFailed(db, account.id, PROVIDER, message, toIso(clock.now()));
+  });
+  for (const account of unattempted) {
+    state.accounts.push({
+      accountId: account.id,
+      accountName: account.name,
+      status: 'FAILED',
+      error: message,
+      fetched: 0,
+      inserted: 0,
+      updated: 0,
+      warnings: 0,
+    });
+  }
+  return { ...summarize(state), success: false, message };
 }
 
 function syncRunStatus(result: SyncResult): Exclude<SyncRunStatus, 'RUNNING'> {
@@ -337,15 +369,15 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
     signedOut: false,
   };
   let result: SyncResult;
-  let errorCode = 'sync-failed';
+  // Set when the sync as a whole failed; otherwise a failure is some account's.
+  let errorCode: string | null = null;
   try {
     await syncBrokers(deps, state);
     result = summarize(state);
   } catch (error) {
-    if (isCloudError(error)) errorCode = error.code;
-    else deps.log.warn(`Sync failed: ${errorMessage(error)}`);
-    if (isCloudError(error, 'network')) deps.log.warn(`Sync failed: ${error.message}`);
-    result = resultOfError(error, trigger, state);
+    errorCode = isCloudError(error) ? error.code : 'internal';
+    result = resultOfError(deps, error, trigger, state);
+    if (!result.skipped) deps.log.warn(`Sync failed: ${result.message}`);
   }
 
   const changed = state.accounts.filter((account) => account.inserted + account.updated > 0);
@@ -360,11 +392,7 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
     errorCode = 'save-failed';
   }
   if (!result.success) {
-    const firstFailure = result.accounts.find((account) => account.status === 'FAILED');
-    emit({
-      type: 'broker:sync-error',
-      payload: { error: result.message, code: firstFailure ? 'account-failed' : errorCode },
-    });
+    emit({ type: 'broker:sync-error', payload: { error: result.message, code: errorCode ?? 'account-failed' } });
   }
   emit({ type: 'broker:sync-complete', payload: result });
   return result;

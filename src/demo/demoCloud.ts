@@ -169,9 +169,10 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
       if (scenario.refreshRefused || !token.startsWith('demo-') || revoked.has(token)) {
         return record(request, error(400, 'invalid_grant', 'Invalid Refresh Token: Refresh Token Not Found'));
       }
-      // Rotation: a new refresh token each time, and the old one stops working.
+      // Rotation: a new refresh token each time, and the old one stops working; except the
+      // well-known demo token, which every fresh install starts from.
       issued++;
-      revoked.add(token);
+      if (token !== DEMO_REFRESH_TOKEN) revoked.add(token);
       const accessToken = `demo-access-${issued}-${options.now()}`;
       accessTokens.set(accessToken, options.now() + ACCESS_TOKEN_LIFETIME_S * 1000);
       return record(

@@ -20,7 +20,7 @@ export interface DemoScenario {
   malformedActivities: boolean;
   /** Each account's first page has one activity with a wrong-typed field and one without an id. */
   invalidActivity: boolean;
-  /** Every page after the first starts with the previous page's last activity. */
+  /** The server's offsets are off by one after the first page: the activity at the first page boundary arrives twice. */
   duplicateAcrossPages: boolean;
   /** The activities endpoint ignores `offset`: always the first page, always `has_more`. */
   stuckPagination: boolean;

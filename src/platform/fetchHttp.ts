@@ -9,12 +9,13 @@ import type { HttpClient } from '../transport/http.ts';
 
 const formatDuration = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
-export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch): HttpClient {
+/** `fetchFn` defaults to the global fetch as it is at request time (a test's interceptor may replace it). */
+export function fetchHttp(fetchFn?: typeof fetch): HttpClient {
   return async (request) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), request.timeoutMs);
     try {
-      const response = await fetchFn(request.url, {
+      const response = await (fetchFn ?? globalThis.fetch)(request.url, {
         method: request.method,
         headers: request.headers,
         ...(request.body === undefined ? {} : { body: request.body }),

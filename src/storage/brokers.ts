@@ -101,3 +101,7 @@ export function upsertAccount(db: SqlDatabase, account: AccountInput, now: strin
   );
   return known === undefined;
 }
+
+export function listSyncEnabledAccounts(db: SqlDatabase): { id: string; name: string }[] {
+  return db.all<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE sync_enabled = 1 ORDER BY name');
+}

@@ -43,6 +43,23 @@ export function markAccountRunning(
   );
 }
 
+/** An account whose sync could not even start, because the sync as a whole failed (offline, cloud down). */
+export function markAccountFailed(
+  db: SqlDatabase,
+  accountId: string,
+  provider: string,
+  error: string,
+  now: string,
+): void {
+  db.run(
+    `INSERT INTO brokers_sync_state (account_id, provider, last_attempted_at, last_error, sync_status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'FAILED', ?, ?)
+     ON CONFLICT (account_id, provider) DO UPDATE SET last_attempted_at = excluded.last_attempted_at,
+       last_error = excluded.last_error, sync_status = 'FAILED', updated_at = excluded.updated_at`,
+    [accountId, provider, now, error, now, now],
+  );
+}
+
 /** Ends an account's sync. IDLE and NEEDS_REVIEW mean the fetch succeeded and move `last_successful_at`. */
 export function markAccountFinished(
   db: SqlDatabase,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CloudError } from '../../src/transport/cloudError.ts';
 import type { HttpResponse } from '../../src/transport/http.ts';
 import { parseRetryAfter, sendWithRetry } from '../../src/transport/retryPolicy.ts';
-import { CloudError } from '../../src/transport/cloudError.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 
 const answer = (status: number, headers: Record<string, string> = {}): HttpResponse => ({

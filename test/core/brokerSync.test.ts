@@ -1,0 +1,467 @@
+/**
+ * performBrokerSync end to end: real sql.js, the real cloud client over fetch, the demo
+ * cloud answering through msw/node, fake time.
+ */
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../src/core/clock.ts';
+import { deleteActivity } from '../../src/storage/activities.ts';
+import { startImportRun } from '../../src/storage/importRuns.ts';
+import { idbByteStore } from '../../src/storage/sqljs/byteStore.ts';
+import { INTERRUPTED, markAccountRunning } from '../../src/storage/syncState.ts';
+import { requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
+import { fakeTime } from '../support/fakeTime.ts';
+import { createHarness, type Harness, memoryByteStore } from '../support/syncHarness.ts';
+
+const time = fakeTime();
+const demo = useDemoCloud(time);
+
+const accounts = () => demo.dataset().accounts;
+const enabledAccounts = () => accounts().filter((account) => account.plan.syncEnabled);
+const totalEnabledActivities = () => enabledAccounts().reduce((sum, account) => sum + account.activities.length, 0);
+const [TFSA, RRSP, MARGIN, PERSONAL] = ['TFSA', 'RRSP', 'Individual Margin', 'Personal'].map(
+  (name) => enabledAccounts().find((account) => account.plan.name === name)?.plan.id ?? name,
+) as [string, string, string, string];
+
+const statusOf = (h: Harness, accountId: string) =>
+  h.db.get<{ sync_status: string; last_error: string | null; last_successful_at: string | null }>(
+    'SELECT sync_status, last_error, last_successful_at FROM brokers_sync_state WHERE account_id = ?',
+    [accountId],
+  );
+const activityCount = (h: Harness, accountId?: string) =>
+  Number(
+    accountId
+      ? h.scalar('SELECT COUNT(*) FROM activities WHERE account_id = ?', [accountId])
+      : h.scalar('SELECT COUNT(*) FROM activities'),
+  );
+
+beforeEach(() => {
+  time.set('2026-11-28T12:00:00.000Z');
+  time.sleeps.length = 0;
+});
+
+describe('a first sync', () => {
+  it('brings connections, accounts and the whole history into SQLite', async () => {
+    const h = await createHarness(time);
+    const result = await h.sync();
+
+    expect(result).toMatchObject({
+      success: true,
+      skipped: null,
+      connectionsSynced: 3,
+      accountsSynced: 4,
+      activitiesSynced: { accountsSynced: 4, activitiesUpserted: totalEnabledActivities(), accountsFailed: 0 },
+    });
+    expect(result.newAccounts.map((account) => account.name).sort()).toEqual([
+      'Crypto',
+      'Individual Margin',
+      'Personal',
+      'RRSP',
+      'TFSA',
+    ]);
+    expect(h.db.all('SELECT id FROM platforms ORDER BY id').map((row) => row.id)).toEqual([
+      'INTERACTIVE-BROKERS-US',
+      'QUESTRADE',
+      'WEALTHSIMPLETRADE',
+    ]);
+    expect(h.scalar('SELECT platform_id FROM accounts WHERE id = ?', [MARGIN])).toBe('INTERACTIVE-BROKERS-US');
+    expect(h.scalar('SELECT COUNT(*) FROM accounts WHERE sync_enabled = 0')).toBe(1);
+    expect(activityCount(h)).toBe(totalEnabledActivities());
+  });
+
+  it('keeps decimals as exact text and flags the one activity that needs review', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const buy = h.db.get<{ quantity: string; unit_price: string; amount: string }>(
+      "SELECT quantity, unit_price, amount FROM activities WHERE activity_type = 'BUY' LIMIT 1",
+    );
+    expect(typeof buy?.amount).toBe('string');
+    expect(buy?.amount).toMatch(/^-\d+(\.\d{1,2})?$/);
+    const drafts = h.db.all<{ account_id: string; activity_type: string; review_reasons: string }>(
+      "SELECT account_id, activity_type, review_reasons FROM activities WHERE status = 'DRAFT'",
+    );
+    expect(drafts).toEqual([
+      {
+        account_id: PERSONAL,
+        activity_type: 'UNKNOWN',
+        review_reasons: JSON.stringify([
+          'The activity type is unknown',
+          'Low mapping confidence (0.42)',
+          'Unrecognized transaction code REORG',
+        ]),
+      },
+    ]);
+  });
+
+  it('ends each account IDLE, or NEEDS_REVIEW where an activity is flagged, with an INITIAL import run', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    expect(statusOf(h, TFSA)).toEqual({ sync_status: 'IDLE', last_error: null, last_successful_at: time.iso() });
+    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
+    const runs = h.db.all<{ account_id: string; mode: string; status: string; summary_json: string }>(
+      'SELECT account_id, mode, status, summary_json FROM import_runs ORDER BY id',
+    );
+    expect(runs).toHaveLength(4);
+    expect(runs.every((run) => run.mode === 'INITIAL')).toBe(true);
+    expect(runs.find((run) => run.account_id === PERSONAL)?.status).toBe('NEEDS_REVIEW');
+    expect(runs.find((run) => run.account_id === TFSA)?.status).toBe('APPLIED');
+    const tfsa = accounts().find((account) => account.plan.id === TFSA)?.activities.length;
+    expect(JSON.parse(runs.find((run) => run.account_id === TFSA)?.summary_json ?? '{}')).toEqual({
+      fetched: tfsa,
+      inserted: tfsa,
+      updated: 0,
+      skipped: 0,
+      warnings: 0,
+      errors: 0,
+    });
+  });
+
+  it('emits start, progress per page, the portfolio trigger, then complete', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 500 });
+    const result = await h.sync();
+    const types = h.events.map((event) => event.type);
+    expect(types[0]).toBe('broker:sync-start');
+    expect(types.slice(-2)).toEqual(['portfolio:trigger-update', 'broker:sync-complete']);
+    expect(types).not.toContain('broker:sync-error');
+    expect(h.payloads('broker:sync-complete')).toEqual([result]);
+    expect(h.payloads('portfolio:trigger-update')).toEqual([{ accountIds: [TFSA, RRSP, MARGIN, PERSONAL] }]);
+    const tfsaProgress = h.payloads('broker:sync-progress').filter((progress) => progress.accountId === TFSA);
+    expect(tfsaProgress.map((progress) => [progress.status, progress.currentPage, progress.activitiesFetched])).toEqual(
+      [
+        ['RUNNING', 0, 0],
+        ['RUNNING', 1, 500],
+        ['RUNNING', 2, 1000],
+        ['RUNNING', 3, 1020],
+        ['IDLE', 3, 1020],
+      ],
+    );
+    expect(tfsaProgress[0]?.accountName).toBe('TFSA');
+  });
+
+  it('persists once after the last commit, so a reload sees everything', async () => {
+    const store = idbByteStore('brokerSync.test');
+    const h = await createHarness(time, { store });
+    await h.sync();
+    const reopened = await createHarness(time, { store, refreshToken: null });
+    expect(activityCount(reopened)).toBe(totalEnabledActivities());
+    expect(reopened.scalar('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('SUCCEEDED');
+  });
+
+  it('saves the database once per sync, plus once for each rotated refresh token', async () => {
+    const store = memoryByteStore();
+    const h = await createHarness(time, { store });
+    const savesBefore = store.saves;
+    await h.sync();
+    const refreshes = demo.requests.filter((request) => request.path.startsWith('/auth')).length;
+    expect(store.saves - savesBefore).toBe(1 + refreshes);
+  });
+});
+
+describe('later syncs', () => {
+  it('ask only for the window from the day before the last success to today, and insert nothing new', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    demo.requests.length = 0;
+    time.advance(2 * 60 * 60 * 1000);
+    h.events.length = 0;
+    const result = await h.sync();
+    const activityRequests = demo.requests.filter((request) => request.path.includes('/activities'));
+    expect(activityRequests).toHaveLength(4);
+    for (const request of activityRequests) expect(request.path).toContain('start_date=2026-11-27&end_date=2026-11-28');
+    expect(result.activitiesSynced.activitiesUpserted).toBe(0);
+    expect(h.scalar("SELECT COUNT(*) FROM import_runs WHERE mode = 'INCREMENTAL'")).toBe(4);
+    expect(h.payloads('portfolio:trigger-update')).toEqual([]);
+    expect(h.payloads('broker:sync-complete')).toHaveLength(1);
+  });
+
+  it('absorb the overlap day and add only the new days', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    time.advance(3 * DAY_MS);
+    h.events.length = 0;
+    const result = await h.sync();
+    expect(activityCount(h)).toBe(totalEnabledActivities());
+    const newActivities = enabledAccounts().reduce(
+      (sum, account) => sum + account.activities.filter((activity) => activity.trade_date > '2026-11-29').length,
+      0,
+    );
+    expect(newActivities).toBeGreaterThan(0);
+    expect(result.activitiesSynced.activitiesUpserted).toBe(newActivities);
+    expect(h.payloads('portfolio:trigger-update')).toHaveLength(1);
+  });
+
+  it('a full re-sync inserts and updates nothing', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
+    h.events.length = 0;
+    const result = await h.sync();
+    expect(result.accounts.map((account) => [account.fetched > 0, account.inserted, account.updated])).toEqual([
+      [true, 0, 0],
+      [true, 0, 0],
+      [true, 0, 0],
+      [true, 0, 0],
+    ]);
+    expect(h.payloads('portfolio:trigger-update')).toEqual([]);
+  });
+});
+
+describe('dedup', () => {
+  it('leaves an activity the user edited alone', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const id = h.scalar("SELECT id FROM activities WHERE activity_type = 'BUY' ORDER BY activity_date LIMIT 1");
+    h.db.run("UPDATE activities SET quantity = '999', is_user_modified = 1 WHERE id = ?", [id]);
+    h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
+    await h.sync();
+    expect(h.scalar('SELECT quantity FROM activities WHERE id = ?', [id])).toBe('999');
+  });
+
+  it('does not bring back an activity the user deleted', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const id = String(
+      h.scalar('SELECT id FROM activities WHERE account_id = ? ORDER BY activity_date LIMIT 1', [TFSA]),
+    );
+    deleteActivity(h.db, id, time.iso());
+    h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
+    const result = await h.sync();
+    expect(h.scalar('SELECT COUNT(*) FROM activities WHERE id = ?', [id])).toBe(0);
+    expect(result.activitiesSynced.activitiesUpserted).toBe(0);
+    expect(activityCount(h)).toBe(totalEnabledActivities() - 1);
+  });
+
+  it('stores an id that appears on two pages once', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ duplicateAcrossPages: true, maxPageSize: 300 });
+    const result = await h.sync();
+    expect(activityCount(h)).toBe(totalEnabledActivities());
+    expect(result.success).toBe(true);
+    const tfsa = result.accounts.find((account) => account.accountId === TFSA);
+    expect(tfsa && tfsa.fetched - tfsa.inserted).toBe(1);
+  });
+});
+
+describe('paging', () => {
+  const tfsaRequests = () => demo.requests.filter((request) => request.path.includes(`/accounts/${TFSA}/activities`));
+
+  it('follows has_more to the end and stops there', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 100 });
+    await h.sync();
+    expect(tfsaRequests()).toHaveLength(11); // 1,020 activities
+    expect(tfsaRequests().at(-1)?.path).toContain('offset=1000');
+    expect(activityCount(h, TFSA)).toBe(1020);
+  });
+
+  it('with only a total, stops when the offset reaches it', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 100, paging: 'total-only' });
+    await h.sync();
+    expect(tfsaRequests()).toHaveLength(11);
+    expect(activityCount(h, TFSA)).toBe(1020);
+  });
+
+  it('with neither, pages until an empty page', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 100, paging: 'until-empty' });
+    await h.sync();
+    expect(tfsaRequests()).toHaveLength(12);
+    expect(activityCount(h, TFSA)).toBe(1020);
+  });
+
+  it('fails an account whose server keeps sending the same page, with "Pagination appears stuck"', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 100, stuckPagination: true });
+    const result = await h.sync();
+    expect(tfsaRequests()).toHaveLength(2);
+    expect(statusOf(h, TFSA)).toMatchObject({ sync_status: 'FAILED', last_error: 'Pagination appears stuck' });
+    expect(result.accounts.every((account) => account.error === 'Pagination appears stuck')).toBe(true);
+  });
+
+  it('gives up after the page cap', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ maxPageSize: 100 });
+    await h.sync('manual', { maxPages: 3 });
+    expect(tfsaRequests()).toHaveLength(3);
+    expect(statusOf(h, TFSA)).toMatchObject({
+      sync_status: 'FAILED',
+      last_error: 'Stopped after 3 pages of activities',
+    });
+  });
+});
+
+describe('failures', () => {
+  it('one failing account does not stop the others', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ failingAccount: { accountId: RRSP, status: 500 } });
+    const result = await h.sync();
+    expect(statusOf(h, RRSP)).toMatchObject({
+      sync_status: 'FAILED',
+      last_error: 'The cloud failed on activities (HTTP 500: The brokerage rejected this request)',
+      last_successful_at: null,
+    });
+    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+    expect(statusOf(h, MARGIN)?.sync_status).toBe('IDLE');
+    expect(result).toMatchObject({ success: false, activitiesSynced: { accountsSynced: 3, accountsFailed: 1 } });
+    expect(h.scalar('SELECT status FROM import_runs WHERE account_id = ?', [RRSP])).toBe('FAILED');
+    expect(h.scalar('SELECT status FROM sync_runs')).toBe('PARTIAL');
+    expect(h.payloads('broker:sync-error')).toEqual([{ error: result.message, code: 'account-failed' }]);
+    expect(h.payloads('portfolio:trigger-update')).toEqual([{ accountIds: [TFSA, MARGIN, PERSONAL] }]);
+  });
+
+  it('a failed account keeps its last success, so its next sync asks for the same window again', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const firstSuccess = statusOf(h, RRSP)?.last_successful_at;
+    time.advance(DAY_MS);
+    demo.setScenario({ failingAccount: { accountId: RRSP, status: 500 } });
+    await h.sync();
+    expect(statusOf(h, RRSP)?.last_successful_at).toBe(firstSuccess);
+    demo.setScenario({});
+    demo.requests.length = 0;
+    await h.sync();
+    const rrsp = demo.requests.find((request) => request.path.includes(`/accounts/${RRSP}/activities`));
+    expect(rrsp?.path).toContain('start_date=2026-11-27');
+  });
+
+  it('rate limiting ends the account "Rate limited by the cloud" after 500 ms, 1 s, 2 s', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ failingAccount: { accountId: MARGIN, status: 429 } });
+    await h.sync();
+    expect(statusOf(h, MARGIN)).toMatchObject({ sync_status: 'FAILED', last_error: 'Rate limited by the cloud' });
+    expect(time.sleeps).toEqual([500, 1000, 2000]);
+    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
+  });
+
+  it('rides out a short burst of 5xx', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ serverErrors: 2 });
+    const result = await h.sync();
+    expect(result.success).toBe(true);
+    expect(time.sleeps).toEqual([500, 1000]);
+  });
+
+  it('a network failure fails the sync fast: warning, error event, accounts FAILED "Network unavailable"', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    h.events.length = 0;
+    time.advance(2 * 60 * 60 * 1000);
+    demo.setScenario({ networkDown: true });
+    const result = await h.sync('auto');
+    expect(result).toMatchObject({ success: false, skipped: null, message: 'Network unavailable' });
+    expect(time.sleeps).toEqual([]);
+    expect(h.warnings).toContain('Sync failed: Network unavailable');
+    expect(h.payloads('broker:sync-error')).toEqual([{ error: 'Network unavailable', code: 'network' }]);
+    expect(h.events.at(-1)?.type).toBe('broker:sync-complete');
+    for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) {
+      expect(statusOf(h, id)).toMatchObject({ sync_status: 'FAILED', last_error: 'Network unavailable' });
+    }
+    expect(h.scalar('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('FAILED');
+  });
+
+  it('a malformed page fails its account with a clear error and writes nothing of it', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ malformedActivities: true });
+    const result = await h.sync();
+    expect(result.accounts.map((account) => account.error)).toEqual(
+      Array(4).fill('The cloud sent a malformed answer for activities: not JSON'),
+    );
+    expect(activityCount(h)).toBe(0);
+  });
+
+  it('drops single bad activities as warnings and keeps the rest', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ invalidActivity: true });
+    const result = await h.sync();
+    expect(result.success).toBe(true);
+    expect(result.accounts.map((account) => account.warnings)).toEqual([2, 2, 2, 2]);
+    expect(result.activitiesSynced.accountsWarned).toBe(4);
+    expect(activityCount(h)).toBe(totalEnabledActivities() - 8);
+    expect(h.warnings.filter((warning) => warning.startsWith('TFSA: activity'))).toHaveLength(2);
+    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+  });
+});
+
+describe('authentication', () => {
+  it('without a refresh token: silent skip, no request, no error, nothing FAILED', async () => {
+    const h = await createHarness(time, { refreshToken: null });
+    const result = await h.sync('auto');
+    expect(result).toMatchObject({ success: true, skipped: 'not-signed-in', message: 'Not connected' });
+    expect(demo.requests).toEqual([]);
+    expect(h.events.map((event) => event.type)).toEqual(['broker:sync-start', 'broker:sync-complete']);
+    expect(h.scalar('SELECT status FROM sync_runs')).toBe('SKIPPED');
+  });
+
+  it('a refused refresh token is a silent skip too', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    time.advance(2 * 60 * 60 * 1000);
+    h.events.length = 0;
+    demo.setScenario({ refreshRefused: true });
+    const result = await h.sync('auto');
+    expect(result.skipped).toBe('not-signed-in');
+    expect(h.payloads('broker:sync-error')).toEqual([]);
+    expect(h.scalar("SELECT COUNT(*) FROM brokers_sync_state WHERE sync_status = 'FAILED'")).toBe(0);
+  });
+
+  it('signed out mid-sync: stops, leaves accounts as they were, still a silent skip', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    time.advance(2 * 60 * 60 * 1000);
+    demo.setScenario({ unauthorized: 100 });
+    const result = await h.sync();
+    expect(result.skipped).toBe('not-signed-in');
+    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
+    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+  });
+
+  it('without a paid plan: silent for automatic syncs, said to a user who asked', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ plan: 'basic' });
+    expect(await h.sync('auto')).toMatchObject({
+      success: true,
+      skipped: 'no-plan',
+      message: 'Broker sync needs a paid plan',
+    });
+    expect(h.payloads('broker:sync-error')).toEqual([]);
+    expect(await h.sync('manual')).toMatchObject({ success: false, message: 'Broker sync needs a paid plan' });
+    expect(h.payloads('broker:sync-error')).toEqual([{ error: 'Broker sync needs a paid plan', code: 'no-plan' }]);
+  });
+
+  it('uses the rotated refresh token from then on', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const rotated = h.scalar("SELECT value FROM settings WHERE key = 'cloud.refreshToken'");
+    expect(rotated).toMatch(/^demo-rt-/);
+    time.advance(2 * 60 * 60 * 1000);
+    demo.requests.length = 0;
+    expect((await h.sync()).skipped).toBeNull();
+    expect(requestLog(demo)[0]).toBe('POST /auth/v1/token 200');
+    expect(h.scalar("SELECT value FROM settings WHERE key = 'cloud.refreshToken'")).not.toBe(rotated);
+  });
+});
+
+describe('crash recovery', () => {
+  it('turns RUNNING rows left by a crash into FAILED "Sync was interrupted" before syncing again', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    // A sync that died half-way: a RUNNING sync run, import run and account.
+    h.db.run("INSERT INTO sync_runs (kind, status, started_at) VALUES ('AUTO', 'RUNNING', ?)", [time.iso()]);
+    const crashedRun = startImportRun(
+      h.db,
+      { accountId: TFSA, provider: 'snaptrade', mode: 'INCREMENTAL', windowStart: null, windowEnd: null },
+      time.iso(),
+    );
+    markAccountRunning(h.db, TFSA, 'snaptrade', crashedRun, time.iso());
+    time.advance(2 * 60 * 60 * 1000);
+    h.events.length = 0;
+    await h.sync();
+    expect(h.scalar('SELECT status FROM import_runs WHERE id = ?', [crashedRun])).toBe('FAILED');
+    expect(h.scalar('SELECT error FROM import_runs WHERE id = ?', [crashedRun])).toBe(INTERRUPTED);
+    expect(h.scalar('SELECT COUNT(*) FROM sync_runs WHERE message = ?', [INTERRUPTED])).toBe(1);
+    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+    expect(h.scalar("SELECT COUNT(*) FROM brokers_sync_state WHERE sync_status = 'RUNNING'")).toBe(0);
+  });
+});

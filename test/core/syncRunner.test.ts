@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createSyncRunner } from '../../src/core/syncRunner.ts';
+import { useDemoCloud } from '../support/demoCloudMock.ts';
+import { fakeTime } from '../support/fakeTime.ts';
+import { createHarness, type Harness } from '../support/syncHarness.ts';
+
+const time = fakeTime();
+const demo = useDemoCloud(time);
+const MINUTE = 60_000;
+
+let h: Harness;
+let runner: ReturnType<typeof createSyncRunner>;
+const syncs = () => h.payloads('broker:sync-start').length;
+
+beforeEach(async () => {
+  time.set('2026-11-28T12:00:00.000Z');
+  h = await createHarness(time);
+  runner = createSyncRunner({ db: h.db, clock: time.clock, sync: (trigger) => h.sync(trigger) });
+});
+
+describe('sync runner', () => {
+  it('syncs automatically on first use (never synced)', async () => {
+    expect((await runner.request('auto')).skipped).toBeNull();
+    expect(syncs()).toBe(1);
+  });
+
+  it('skips automatic syncs within the hour without asking the cloud', async () => {
+    await runner.request('auto');
+    demo.requests.length = 0;
+    time.advance(59 * MINUTE + 59_000);
+    const result = await runner.request('auto');
+    expect(result).toMatchObject({ success: true, skipped: 'not-due' });
+    expect(result.message).toContain('next automatic sync from 2026-11-28T13:00:00.000Z');
+    expect(demo.requests).toEqual([]);
+    expect(syncs()).toBe(1);
+    time.advance(1000);
+    await runner.request('auto');
+    expect(syncs()).toBe(2);
+  });
+
+  it('lets a manual sync through inside the hour', async () => {
+    await runner.request('auto');
+    time.advance(5 * MINUTE);
+    expect((await runner.request('manual')).skipped).toBeNull();
+    expect(syncs()).toBe(2);
+  });
+
+  it('joins triggers that arrive while a sync runs, manual ones included', async () => {
+    const first = runner.request('auto');
+    const second = runner.request('auto');
+    const manual = runner.request('manual');
+    expect(runner.isRunning()).toBe(true);
+    const results = await Promise.all([first, second, manual]);
+    expect(results[1]).toBe(results[0]);
+    expect(results[2]).toBe(results[0]);
+    expect(syncs()).toBe(1);
+    expect(runner.isRunning()).toBe(false);
+  });
+
+  it('after failures, waits 1 min, then 2 min, before the next automatic attempt; manual is never held back', async () => {
+    demo.setScenario({ networkDown: true });
+    await runner.request('auto');
+    time.advance(59_000);
+    expect((await runner.request('auto')).skipped).toBe('not-due');
+    time.advance(1000);
+    expect((await runner.request('auto')).skipped).toBeNull(); // second failure
+    expect(syncs()).toBe(2);
+    time.advance(MINUTE);
+    expect((await runner.request('auto')).message).toContain('Waiting after a failed sync');
+    expect((await runner.request('manual')).skipped).toBeNull(); // third failure, manual
+    expect(syncs()).toBe(3);
+    time.advance(4 * MINUTE);
+    demo.setScenario({});
+    expect((await runner.request('auto')).success).toBe(true);
+    expect(syncs()).toBe(4);
+  });
+
+  it('does not keep a failed sync from retrying at the next due trigger', async () => {
+    await runner.request('auto');
+    time.advance(2 * 60 * MINUTE);
+    demo.setScenario({ networkDown: true });
+    expect((await runner.request('auto')).success).toBe(false);
+    demo.setScenario({});
+    time.advance(MINUTE);
+    expect((await runner.request('auto')).success).toBe(true);
+  });
+});

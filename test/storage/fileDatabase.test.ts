@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APPLICATION_ID, latestVersion, migrate, migrations } from '../../src/storage/migrations.ts';
+import { openFileDatabase } from '../../src/storage/node/fileDatabase.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'folio-file-db-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('file database', () => {
+  it('creates and migrates a new file, stamped as ours', () => {
+    const path = join(dir, 'new.sqlite');
+    openFileDatabase(path).close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion());
+    const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['accounts', 'activities', 'brokers_sync_state', 'import_runs', 'platforms', 'settings']),
+    );
+    raw.close();
+  });
+
+  it('reopens an existing database and keeps its data', () => {
+    const path = join(dir, 'kept.sqlite');
+    const db = openFileDatabase(path);
+    db.run("INSERT INTO settings (key, value) VALUES ('cloud.apiUrl', 'https://x')");
+    db.close();
+    const again = openFileDatabase(path);
+    expect(again.get("SELECT value FROM settings WHERE key = 'cloud.apiUrl'")).toEqual({ value: 'https://x' });
+    again.close();
+  });
+
+  it('refuses a file that is not SQLite, leaving it untouched', () => {
+    const path = join(dir, 'notes.txt');
+    writeFileSync(path, 'my notes, not a database\n');
+    expect(() => openFileDatabase(path)).toThrow(expect.objectContaining({ code: 'not-a-database' }));
+    expect(readFileSync(path, 'utf8')).toBe('my notes, not a database\n');
+  });
+
+  it("refuses another application's SQLite file, leaving it untouched", () => {
+    const path = join(dir, 'other.sqlite');
+    const other = new Database(path);
+    other.exec('CREATE TABLE recipes (name TEXT)');
+    other.close();
+    const before = readFileSync(path);
+    expect(() => openFileDatabase(path)).toThrow(
+      expect.objectContaining({ code: 'foreign-database', message: 'This SQLite file is not a Folio Sync database' }),
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a database from a newer Folio Sync, leaving it untouched', () => {
+    const path = join(dir, 'newer.sqlite');
+    openFileDatabase(path).close();
+    const raw = new Database(path);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma(`user_version = ${latestVersion() + 1}`);
+    raw.close();
+    const before = readFileSync(path);
+    expect(() => openFileDatabase(path)).toThrow(expect.objectContaining({ code: 'newer-schema' }));
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('says clearly when the folder does not exist', () => {
+    expect(() => openFileDatabase(join(dir, 'missing', 'x.sqlite'))).toThrow(
+      expect.objectContaining({ code: 'cannot-open' }),
+    );
+  });
+});
+
+describe('migrations', () => {
+  it('upgrade an older database in order and keep its data', () => {
+    const path = join(dir, 'old.sqlite');
+    const old = openFileDatabase(path);
+    old.run("INSERT INTO settings (key, value) VALUES ('cloud.apiUrl', 'https://kept')");
+    old.close();
+    // A later migration, as the next release would ship it.
+    const next = [
+      ...migrations,
+      { version: latestVersion() + 1, name: 'holdings', sql: 'CREATE TABLE later (x TEXT)' },
+    ];
+    const db = openFileDatabase(path);
+    expect(migrate(db, next)).toEqual({ from: latestVersion(), to: latestVersion() + 1 });
+    expect(db.get("SELECT value FROM settings WHERE key = 'cloud.apiUrl'")).toEqual({ value: 'https://kept' });
+    expect(db.get("SELECT name FROM sqlite_master WHERE name = 'later'")).toEqual({ name: 'later' });
+    expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() + 1 });
+    db.close();
+  });
+
+  it('apply nothing of a migration that fails', () => {
+    const path = join(dir, 'broken.sqlite');
+    const db = openFileDatabase(path);
+    const broken = [
+      ...migrations,
+      { version: latestVersion() + 1, name: 'broken', sql: 'CREATE TABLE half (x); NOT SQL' },
+    ];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.get("SELECT name FROM sqlite_master WHERE name = 'half'")).toBeUndefined();
+    expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
+    db.close();
+  });
+});
