@@ -4,6 +4,7 @@
  * Everything that touches the process (argv, env, streams, time) is passed in, so tests run
  * it in-process.
  */
+import { createHash } from 'node:crypto';
 import { performBrokerSync } from '../core/brokerSync.ts';
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { SyncEvent, SyncResult } from '../core/syncEvents.ts';
@@ -31,9 +32,9 @@ export interface CliDeps {
   http?: HttpClient;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_SYNC_FAILED = 1;
-export const EXIT_USAGE = 2;
+const EXIT_OK = 0;
+const EXIT_SYNC_FAILED = 1;
+const EXIT_USAGE = 2;
 
 interface CloudTarget {
   apiUrl: string;
@@ -50,12 +51,21 @@ async function resolveCloud(db: SqlDatabase, options: CliOptions, clock: Clock):
   if (options.apiUrl && options.authUrl) {
     if (options.apiUrl !== getSetting(db, 'cloud.apiUrl') || options.authUrl !== getSetting(db, 'cloud.authUrl')) {
       setSetting(db, 'cloud.refreshToken', null);
+      setSetting(db, 'cloud.suppliedTokenHash', null);
     }
     setSetting(db, 'cloud.apiUrl', options.apiUrl);
     setSetting(db, 'cloud.authUrl', options.authUrl);
   }
   if (options.apiKey !== null) setSetting(db, 'cloud.apiKey', options.apiKey);
-  if (options.refreshToken) setSetting(db, 'cloud.refreshToken', options.refreshToken);
+  if (options.refreshToken) {
+    // A token given again on every run (cron with FOLIO_REFRESH_TOKEN) must not override the
+    // rotated one we stored: after rotation it is dead. Only a token we were not given before counts.
+    const hash = createHash('sha256').update(options.refreshToken).digest('hex');
+    if (hash !== getSetting(db, 'cloud.suppliedTokenHash')) {
+      setSetting(db, 'cloud.refreshToken', options.refreshToken);
+      setSetting(db, 'cloud.suppliedTokenHash', hash);
+    }
+  }
   const apiKey = getSetting(db, 'cloud.apiKey') ?? '';
   const apiUrl = getSetting(db, 'cloud.apiUrl');
   const authUrl = getSetting(db, 'cloud.authUrl');
@@ -77,7 +87,7 @@ export async function runSyncCli(deps: CliDeps): Promise<number> {
     options = parseCliOptions(deps.argv, deps.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    stderr.write(`folio-sync: ${error.message}\n${USAGE}\n`);
+    stderr.write(`folio-sync: ${error.message} (see --help)\n`);
     return EXIT_USAGE;
   }
   if (options.help) {

@@ -4,7 +4,7 @@ import type { CloudActivity } from '../transport/cloudSchemas.ts';
 import { idempotencyKey } from './idempotencyKey.ts';
 import { KNOWN_TYPES, reviewReasons } from './needsReview.ts';
 
-export const DEFAULT_SOURCE_SYSTEM = 'SNAPTRADE';
+const DEFAULT_SOURCE_SYSTEM = 'SNAPTRADE';
 
 export type MappedActivity = { ok: true; activity: ActivityInput } | { ok: false; problem: string };
 

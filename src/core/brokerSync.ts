@@ -38,12 +38,12 @@ import type { Logger } from './logger.ts';
 import type { AccountOutcome, EmitSyncEvent, NewAccount, SkipReason, SyncResult, SyncTrigger } from './syncEvents.ts';
 
 /** CLOUD_API.md: "limit (use 1000)". */
-export const PAGE_SIZE = 1000;
+const PAGE_SIZE = 1000;
 /** CLOUD_API.md: "Cap: 10,000 pages". */
-export const MAX_PAGES = 10_000;
+const MAX_PAGES = 10_000;
 
-export const NO_PLAN = 'Broker sync needs a paid plan';
-const SIGNED_OUT = 'Not connected';
+const NO_PLAN = 'Broker sync needs a paid plan';
+const SIGNED_OUT = 'Signed out during the sync: sign in again to sync your brokers';
 
 export interface BrokerSyncDeps {
   db: SqlDatabase;
@@ -318,7 +318,7 @@ function summarize(state: Progressing): SyncResult {
  */
 function resultOfError(deps: BrokerSyncDeps, error: unknown, trigger: SyncTrigger, state: Progressing): SyncResult {
   if (isCloudError(error, 'not-signed-in')) {
-    return { ...summarize(state), success: true, skipped: 'not-signed-in', message: SIGNED_OUT };
+    return { ...summarize(state), success: true, skipped: 'not-signed-in', message: error.message };
   }
   // A plan problem is silent for automatic syncs (CLOUD_API.md) and said out loud to a user who asked.
   if (isCloudError(error, 'no-plan') && trigger === 'auto') {

@@ -2,7 +2,7 @@
 import type { CloudActivity } from '../transport/cloudSchemas.ts';
 
 /** Below this mapping confidence the cloud's guess is not trusted. */
-export const MIN_CONFIDENCE = 0.7;
+const MIN_CONFIDENCE = 0.7;
 
 const DOUBTFUL_WORDS = /unknown|unrecognized|ambiguous|multiple|conflict|manual|review|unsupported/i;
 

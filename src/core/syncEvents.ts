@@ -17,7 +17,7 @@ export interface SyncProgress {
   activitiesFetched: number;
 }
 
-export interface ActivitiesSynced {
+interface ActivitiesSynced {
   accountsSynced: number;
   activitiesUpserted: number;
   accountsFailed: number;

@@ -7,9 +7,9 @@
 export const MIN_SYNC_INTERVAL_MS = 60 * 60 * 1000;
 
 /** After a failed attempt automatic syncs wait 1 min, then 2, 4, ... (MISSION 1) ... */
-export const FAILURE_COOLDOWN_BASE_MS = 60 * 1000;
+const FAILURE_COOLDOWN_BASE_MS = 60 * 1000;
 /** ... up to an hour, so a cloud that is down is asked at most hourly. */
-export const FAILURE_COOLDOWN_MAX_MS = 60 * 60 * 1000;
+const FAILURE_COOLDOWN_MAX_MS = 60 * 60 * 1000;
 
 /**
  * The seed's should_sync: never synced, or synced at least an hour ago. A `last` in the

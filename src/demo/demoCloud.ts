@@ -13,7 +13,7 @@ import { DEFAULT_SCENARIO, type DemoScenario } from './demoScenario.ts';
 export const DEMO_REFRESH_TOKEN = 'demo-refresh-token';
 const ACCESS_TOKEN_LIFETIME_S = 3600;
 
-export interface DemoRequest {
+interface DemoRequest {
   method: string;
   /** Path and query, e.g. `/api/v1/sync/brokerage/accounts/…/activities?offset=0&limit=1000`. */
   path: string;

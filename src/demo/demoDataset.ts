@@ -14,7 +14,7 @@ import { seededRandom } from './random.ts';
 /** The first day of demo history (a Monday). */
 export const DEMO_HISTORY_START = '2024-12-02';
 
-export interface DemoSecurity {
+interface DemoSecurity {
   symbol: string;
   description: string;
   typeCode: 'et' | 'cs' | 'crypto';
@@ -167,14 +167,14 @@ interface DemoAccountPlan {
   transferOut?: { symbol: string; day: string };
 }
 
-export interface DemoConnectionPlan {
+interface DemoConnectionPlan {
   id: string;
   authorizationId: string;
   name: string;
   brokerage: { id: string; name: string; slug: string };
 }
 
-export const DEMO_CONNECTIONS: readonly DemoConnectionPlan[] = [
+const DEMO_CONNECTIONS: readonly DemoConnectionPlan[] = [
   {
     id: '0b8f4c6e-1d2a-4e3b-9c5d-6e7f8a9b0c11',
     authorizationId: 'a1c2e3f4-5b6d-4e7f-8a9b-0c1d2e3f4a51',
@@ -310,7 +310,7 @@ const ACCOUNT_PLANS: readonly DemoAccountPlan[] = [
 const REVIEW_ACTIVITY = { accountId: '7f3e2d1c-0b9a-4c8d-8e7f-6a5b4c3d2e04', day: '2025-09-29' };
 
 /** An activity as CLOUD_API.md sends it. */
-export type DemoActivity = Record<string, unknown> & { id: string; trade_date: string };
+type DemoActivity = Record<string, unknown> & { id: string; trade_date: string };
 
 export interface DemoAccount {
   plan: DemoAccountPlan;

@@ -11,7 +11,7 @@
  */
 import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 
-export type ActivityStatus = 'POSTED' | 'DRAFT';
+type ActivityStatus = 'POSTED' | 'DRAFT';
 
 export interface ActivityInput {
   id: string;

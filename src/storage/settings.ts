@@ -1,7 +1,13 @@
 /** Key-value settings kept in the database, so every platform and an exported file carry them. */
 import type { SqlDatabase } from './sqlDatabase.ts';
 
-export type SettingKey = 'cloud.apiUrl' | 'cloud.authUrl' | 'cloud.apiKey' | 'cloud.refreshToken';
+export type SettingKey =
+  | 'cloud.apiUrl'
+  | 'cloud.authUrl'
+  | 'cloud.apiKey'
+  | 'cloud.refreshToken'
+  /** SHA-256 of the last refresh token given on the command line or in the environment. */
+  | 'cloud.suppliedTokenHash';
 
 export function getSetting(db: SqlDatabase, key: SettingKey): string | null {
   return db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key])?.value ?? null;

@@ -37,7 +37,7 @@ export interface AuthSession {
 }
 
 /** Access tokens are treated as expired this long before they say (CLOUD_API.md). */
-export const EXPIRY_MARGIN_MS = 60_000;
+const EXPIRY_MARGIN_MS = 60_000;
 const DEFAULT_LIFETIME_S = 3600;
 
 export const NOT_SIGNED_IN = 'Not connected: sign in to sync your brokers';

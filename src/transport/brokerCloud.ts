@@ -30,9 +30,9 @@ export interface ActivitiesQuery {
 }
 
 /** One activity of a page: valid, or dropped with the reason (a warning, not a failure). */
-export type ActivityItem = { ok: true; activity: CloudActivity } | { ok: false; id: string | null; problem: string };
+type ActivityItem = { ok: true; activity: CloudActivity } | { ok: false; id: string | null; problem: string };
 
-export interface ActivityPage {
+interface ActivityPage {
   items: ActivityItem[];
   /** The raw first item's id, valid or not, to detect a server stuck on one page. */
   firstId: string | null;
@@ -58,7 +58,7 @@ export interface CloudClientOptions {
   timeoutMs?: number;
 }
 
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 

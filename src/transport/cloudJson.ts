@@ -25,7 +25,7 @@ function serverMessage(response: HttpResponse): string | null {
 }
 
 /** The error for a non-2xx answer that retries (if any) did not cure. */
-export function errorFromResponse(response: HttpResponse, what: string): CloudError {
+function errorFromResponse(response: HttpResponse, what: string): CloudError {
   const { status } = response;
   const detail = serverMessage(response);
   if (status === 429) return new CloudError('rate-limited', 'Rate limited by the cloud', status);

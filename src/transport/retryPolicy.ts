@@ -8,10 +8,10 @@
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { HttpResponse } from './http.ts';
 
-export const RETRY_DELAYS_MS = [500, 1000, 2000] as const;
+const RETRY_DELAYS_MS = [500, 1000, 2000] as const;
 
 /** Longest wait a Retry-After header can buy; a longer ask waits this long. */
-export const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export interface RetryTimers {
   clock: Clock;
@@ -30,7 +30,7 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 }
 
 /** How long to wait before retry number `retry` (0-based) after `response`. */
-export function retryDelayMs(response: HttpResponse, retry: number, now: number): number {
+function retryDelayMs(response: HttpResponse, retry: number, now: number): number {
   const scheduled = RETRY_DELAYS_MS[retry] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0;
   if (response.status !== 429) return scheduled;
   const asked = parseRetryAfter(response.header('retry-after'), now) ?? 0;

@@ -388,7 +388,11 @@ describe('authentication', () => {
   it('without a refresh token: silent skip, no request, no error, nothing FAILED', async () => {
     const h = await createHarness(time, { refreshToken: null });
     const result = await h.sync('auto');
-    expect(result).toMatchObject({ success: true, skipped: 'not-signed-in', message: 'Not connected' });
+    expect(result).toMatchObject({
+      success: true,
+      skipped: 'not-signed-in',
+      message: 'Not connected: sign in to sync your brokers',
+    });
     expect(demo.requests).toEqual([]);
     expect(h.events.map((event) => event.type)).toEqual(['broker:sync-start', 'broker:sync-complete']);
     expect(h.scalar('SELECT status FROM sync_runs')).toBe('SKIPPED');
