@@ -384,7 +384,7 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
   if (changed.length > 0) {
     emit({ type: 'portfolio:trigger-update', payload: { accountIds: changed.map((account) => account.accountId) } });
   }
-  finishSyncRun(db, runId, { status: syncRunStatus(result), message: result.message, result }, now());
+  finishSyncRun(db, runId, { status: syncRunStatus(result), message: result.message, errorCode, result }, now());
   try {
     await db.persist();
   } catch (error) {

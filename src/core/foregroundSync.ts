@@ -1,7 +1,8 @@
 /**
  * Foreground triggers (MISSION 1; the seed's useVisibilitySync): the app starting, the window
- * gaining focus, the page becoming visible, and a page restored from the back/forward cache
- * each ask for an automatic sync; the runner's throttle and join turn a burst into one sync.
+ * gaining focus, the page becoming visible, a page restored from the back/forward cache, and
+ * the network coming back each ask for an automatic sync; the runner's throttle and join turn
+ * a burst into one sync.
  *
  * The platform's events enter through a seam, `ForegroundEvents` (as TanStack Query's
  * focusManager does), so this stays free of DOM types and tests can fire events at will.
@@ -22,6 +23,7 @@ export function browserForegroundEvents(
 ): ForegroundEvents {
   return (onForeground) => {
     const onFocus = () => onForeground();
+
     const onVisibility = () => {
       if (doc.visibilityState === 'visible') onForeground();
     };
@@ -29,10 +31,12 @@ export function browserForegroundEvents(
       if ((event as { persisted?: boolean }).persisted) onForeground();
     };
     win.addEventListener('focus', onFocus);
+    win.addEventListener('online', onFocus);
     doc.addEventListener('visibilitychange', onVisibility);
     win.addEventListener('pageshow', onPageShow);
     return () => {
       win.removeEventListener('focus', onFocus);
+      win.removeEventListener('online', onFocus);
       doc.removeEventListener('visibilitychange', onVisibility);
       win.removeEventListener('pageshow', onPageShow);
     };

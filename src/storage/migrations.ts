@@ -142,6 +142,8 @@ CREATE TABLE sync_runs (
   started_at TEXT NOT NULL,
   finished_at TEXT,
   message TEXT,
+  -- Why a FAILED sync failed (a CloudError code such as 'network'), for the cooldown.
+  error_code TEXT,
   result_json TEXT
 );
 

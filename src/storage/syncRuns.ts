@@ -17,16 +17,13 @@ export function startSyncRun(db: SqlDatabase, kind: SyncRunKind, now: string): n
 export function finishSyncRun(
   db: SqlDatabase,
   id: number,
-  outcome: { status: Exclude<SyncRunStatus, 'RUNNING'>; message: string; result: unknown },
+  outcome: { status: Exclude<SyncRunStatus, 'RUNNING'>; message: string; errorCode: string | null; result: unknown },
   now: string,
 ): void {
-  db.run('UPDATE sync_runs SET status = ?, message = ?, result_json = ?, finished_at = ? WHERE id = ?', [
-    outcome.status,
-    outcome.message,
-    JSON.stringify(outcome.result),
-    now,
-    id,
-  ]);
+  db.run(
+    'UPDATE sync_runs SET status = ?, message = ?, error_code = ?, result_json = ?, finished_at = ? WHERE id = ?',
+    [outcome.status, outcome.message, outcome.errorCode, JSON.stringify(outcome.result), now, id],
+  );
 }
 
 const toMs = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
@@ -35,10 +32,16 @@ const toMs = (iso: string | null | undefined): number | null => (iso ? Date.pars
  * What the throttle needs. With no per-account state at all (nothing to sync yet), the last
  * successful sync run stands in for MAX(last_successful_at), so an empty account list does
  * not make every trigger a sync.
+ *
+ * Failures that never reached the cloud (`network`: offline, DNS, refused) do not count
+ * toward the cooldown: it exists to spare the cloud, and they cost it nothing. So coming back
+ * online, the next trigger syncs.
  */
 export function readThrottleState(db: SqlDatabase): ThrottleState {
   const recent = db.all<{ status: SyncRunStatus; started_at: string; finished_at: string | null }>(
-    "SELECT status, started_at, finished_at FROM sync_runs WHERE status != 'RUNNING' ORDER BY id DESC LIMIT ?",
+    `SELECT status, started_at, finished_at FROM sync_runs
+     WHERE status != 'RUNNING' AND (error_code IS NULL OR error_code != 'network')
+     ORDER BY id DESC LIMIT ?`,
     [COOLDOWN_HISTORY],
   );
   const firstSuccess = recent.findIndex((run) => run.status === 'SUCCEEDED' || run.status === 'PARTIAL');

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/core/clock.ts';
 import { deleteActivity } from '../../src/storage/activities.ts';
 import { startImportRun } from '../../src/storage/importRuns.ts';
-import { idbByteStore } from '../../src/storage/sqljs/byteStore.ts';
+import { idbWriter } from '../../src/storage/sqljs/byteStore.ts';
 import { INTERRUPTED, markAccountRunning } from '../../src/storage/syncState.ts';
 import { requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
@@ -140,7 +140,7 @@ describe('a first sync', () => {
   });
 
   it('persists once after the last commit, so a reload sees everything', async () => {
-    const store = idbByteStore('brokerSync.test');
+    const store = idbWriter('brokerSync.test');
     const h = await createHarness(time, { store });
     await h.sync();
     const reopened = await createHarness(time, { store, refreshToken: null });

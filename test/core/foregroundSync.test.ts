@@ -95,6 +95,13 @@ describe('foreground sync flow', () => {
     expect(syncs()).toBe(2);
   });
 
+  it('syncs when the network comes back', async () => {
+    time.advance(HOUR);
+    win.dispatchEvent(new Event('online'));
+    await settle();
+    expect(syncs()).toBe(2);
+  });
+
   it('stops listening when stopped', async () => {
     stop();
     time.advance(HOUR);

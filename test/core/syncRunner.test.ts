@@ -57,22 +57,32 @@ describe('sync runner', () => {
     expect(runner.isRunning()).toBe(false);
   });
 
-  it('after failures, waits 1 min, then 2 min, before the next automatic attempt; manual is never held back', async () => {
-    demo.setScenario({ networkDown: true });
-    await runner.request('auto');
-    time.advance(59_000);
+  it('after failures, waits 1 min, then 2 min, then 4 min before the next automatic attempt; manual is never held back', async () => {
+    demo.setScenario({ serverErrors: 1000 });
+    await runner.request('auto'); // starts 12:00:00
+    time.set('2026-11-28T12:00:59.000Z');
     expect((await runner.request('auto')).skipped).toBe('not-due');
-    time.advance(1000);
+    time.set('2026-11-28T12:01:00.000Z');
     expect((await runner.request('auto')).skipped).toBeNull(); // second failure
     expect(syncs()).toBe(2);
-    time.advance(MINUTE);
+    time.set('2026-11-28T12:02:59.000Z');
     expect((await runner.request('auto')).message).toContain('Waiting after a failed sync');
-    expect((await runner.request('manual')).skipped).toBeNull(); // third failure, manual
+    expect((await runner.request('manual')).skipped).toBeNull(); // third failure, started 12:02:59
     expect(syncs()).toBe(3);
-    time.advance(4 * MINUTE);
+    time.set('2026-11-28T12:06:58.000Z');
+    expect((await runner.request('auto')).skipped).toBe('not-due');
+    time.set('2026-11-28T12:06:59.000Z');
     demo.setScenario({});
     expect((await runner.request('auto')).success).toBe(true);
     expect(syncs()).toBe(4);
+  });
+
+  it('does not hold back the next trigger after a failure that never reached the cloud (offline)', async () => {
+    demo.setScenario({ networkDown: true });
+    expect((await runner.request('auto')).message).toBe('Network unavailable');
+    demo.setScenario({});
+    expect((await runner.request('auto')).success).toBe(true);
+    expect(syncs()).toBe(2);
   });
 
   it('does not keep a failed sync from retrying at the next due trigger', async () => {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { latestVersion } from '../../src/storage/migrations.ts';
-import { idbByteStore } from '../../src/storage/sqljs/byteStore.ts';
+import { idbReader, idbWriter, StaleCopyError, savedVersion } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import { memoryByteStore } from '../support/syncHarness.ts';
 
@@ -14,19 +14,47 @@ const insertPlatform = (db: Awaited<ReturnType<typeof openSqlJsDatabase>>, id: s
 
 describe('sql.js database', () => {
   it('round-trips through IndexedDB (fake-indexeddb)', async () => {
-    const store = idbByteStore('round-trip');
+    const store = idbWriter('round-trip');
     const db = await openSqlJsDatabase(await sqlJs, store);
     insertPlatform(db, 'QUESTRADE');
     await db.persist();
     db.close();
 
-    const again = await openSqlJsDatabase(await sqlJs, idbByteStore('round-trip'));
+    const again = await openSqlJsDatabase(await sqlJs, idbWriter('round-trip'));
     expect(again.all('SELECT id FROM platforms')).toEqual([{ id: 'QUESTRADE' }]);
     expect(again.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
   });
 
+  it('never lets a stale copy overwrite newer data', async () => {
+    const first = await openSqlJsDatabase(await sqlJs, idbWriter('stale'));
+    const second = await openSqlJsDatabase(await sqlJs, idbWriter('stale'));
+    insertPlatform(second, 'NEWER');
+    await second.persist();
+    insertPlatform(first, 'STALE');
+    await expect(first.persist()).rejects.toBeInstanceOf(StaleCopyError);
+    const saved = await openSqlJsDatabase(await sqlJs, idbReader('stale'));
+    expect(saved.all('SELECT id FROM platforms')).toEqual([{ id: 'NEWER' }]);
+    expect(await savedVersion('stale')).toBe(1);
+  });
+
+  it('counts versions and tells who saved', async () => {
+    const versions: number[] = [];
+    const db = await openSqlJsDatabase(await sqlJs, idbWriter('versions', { onSaved: (v) => versions.push(v) }));
+    insertPlatform(db, 'A');
+    await db.persist();
+    insertPlatform(db, 'B');
+    await db.persist();
+    expect(versions).toEqual([1, 2]);
+  });
+
+  it('keeps a read-only copy read-only', async () => {
+    const db = await openSqlJsDatabase(await sqlJs, idbReader('read-only'));
+    insertPlatform(db, 'A');
+    await expect(db.persist()).rejects.toThrow('read-only');
+  });
+
   it('starts empty and migrated when nothing was saved', async () => {
-    const db = await openSqlJsDatabase(await sqlJs, idbByteStore('never-saved'));
+    const db = await openSqlJsDatabase(await sqlJs, idbWriter('never-saved'));
     expect(db.get<{ n: number }>('SELECT COUNT(*) AS n FROM activities')?.n).toBe(0);
   });
 

@@ -68,6 +68,7 @@ export async function openSqlJsDatabase(sqlJs: SqlJsStatic, store: ByteStore): P
     async persist() {
       if (transactor.isOpen()) throw new Error('persist() inside a transaction would save without the open work');
       if (!dirty) return;
+      if (!store.save) throw new Error('This copy of the database is read-only');
       const bytes = db.export();
       statements.clear();
       db.exec(CONNECTION_PRAGMAS);
