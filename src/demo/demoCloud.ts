@@ -7,10 +7,9 @@
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { utcDay } from '../core/clock.ts';
 import { buildDemoDataset, type DemoAccount, type DemoDataset, demoBalance } from './demoDataset.ts';
+import { DEMO_REFRESH_TOKEN } from './demoDefaults.ts';
 import { DEFAULT_SCENARIO, type DemoScenario } from './demoScenario.ts';
 
-/** The refresh token the app and the CLI use for the demo cloud when none is configured. */
-export const DEMO_REFRESH_TOKEN = 'demo-refresh-token';
 const ACCESS_TOKEN_LIFETIME_S = 3600;
 
 interface DemoRequest {

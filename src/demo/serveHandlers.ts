@@ -1,7 +1,7 @@
 /**
- * Serves msw request handlers over real HTTP on Node, so a client (the CLI, a browser's
- * service worker, curl) talks to the demo cloud exactly as it would to a real one.
- * An msw network error (`HttpResponse.error()`) drops the connection without an answer.
+ * Answers Node HTTP requests with msw request handlers, so a client (the CLI, a browser's
+ * service worker, curl) talks to the demo cloud exactly as it would to a real one. An msw
+ * network error (`HttpResponse.error()`) drops the connection without an answer.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,45 +29,64 @@ async function toRequest(incoming: IncomingMessage, origin: string): Promise<Req
   });
 }
 
-async function answer(handlers: HttpHandler[], incoming: IncomingMessage, outgoing: ServerResponse, origin: string) {
+export function sendJson(outgoing: ServerResponse, status: number, body: unknown): void {
+  outgoing.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  outgoing.end(JSON.stringify(body));
+}
+
+/** Answers one request with `handlers`; 404 when none matches. */
+export async function answerWithHandlers(
+  handlers: HttpHandler[],
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  origin: string,
+): Promise<void> {
   const response = await getResponse(handlers, await toRequest(incoming, origin));
   if (!response) {
-    outgoing.writeHead(404, { 'content-type': 'application/json' });
-    outgoing.end(JSON.stringify({ error: 'not_found', message: `No route for ${incoming.method} ${incoming.url}` }));
+    sendJson(outgoing, 404, { error: 'not_found', message: `No route for ${incoming.method} ${incoming.url}` });
     return;
   }
   if (response.type === 'error') {
     incoming.socket.destroy();
     return;
   }
-  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  outgoing.writeHead(response.status, { ...Object.fromEntries(response.headers), 'cache-control': 'no-store' });
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 
-export async function serveHandlers(
-  handlers: HttpHandler[],
-  options: { host?: string; port?: number } = {},
-): Promise<HandlerServer> {
-  const host = options.host ?? '127.0.0.1';
-  let origin = '';
-  const server = createServer((incoming, outgoing) => {
-    answer(handlers, incoming, outgoing, origin).catch((error: unknown) => {
-      outgoing.writeHead(500, { 'content-type': 'application/json' });
-      outgoing.end(JSON.stringify({ error: 'internal', message: String(error) }));
-    });
-  });
+/** Starts `server` on host:port (0 = any free port) and gives back its origin. */
+export async function listen(
+  server: ReturnType<typeof createServer>,
+  host: string,
+  port: number,
+): Promise<{ origin: string; close(): Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, resolve);
+    server.listen(port, host, resolve);
   });
-  const { port } = server.address() as AddressInfo;
-  origin = `http://${host}:${port}`;
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: origin,
+    origin: `http://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+export async function serveHandlers(
+  handlers: HttpHandler[],
+  options: { host?: string; port?: number } = {},
+): Promise<HandlerServer> {
+  let origin = '';
+  const server = createServer((incoming, outgoing) => {
+    answerWithHandlers(handlers, incoming, outgoing, origin).catch((error: unknown) =>
+      sendJson(outgoing, 500, { error: 'internal', message: String(error) }),
+    );
+  });
+  const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  origin = listening.origin;
+  return { url: origin, close: listening.close };
 }

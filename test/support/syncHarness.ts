@@ -6,7 +6,7 @@
 import initSqlJs from 'sql.js';
 import { type BrokerSyncDeps, performBrokerSync } from '../../src/core/brokerSync.ts';
 import type { SyncEvent, SyncEventMap, SyncEventName, SyncTrigger } from '../../src/core/syncEvents.ts';
-import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoCloud.ts';
+import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { fetchHttp } from '../../src/platform/fetchHttp.ts';
 import { setSetting } from '../../src/storage/settings.ts';
 import { settingsCredentials } from '../../src/storage/settingsCredentials.ts';

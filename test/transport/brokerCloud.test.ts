@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoCloud.ts';
+import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { fetchHttp } from '../../src/platform/fetchHttp.ts';
 import type { CredentialStore } from '../../src/transport/authSession.ts';
 import { type BrokerCloud, createCloudClient } from '../../src/transport/brokerCloud.ts';

@@ -24,7 +24,7 @@ export class StaleCopyError extends Error {
 }
 
 /** The IndexedDB database and object store every Folio Sync file lives in. */
-export const fileStore = (): UseStore => createStore('folio-sync', 'files');
+const fileStore = (): UseStore => createStore('folio-sync', 'files');
 
 /** The saved version of `key`, 0 when never saved. */
 export async function savedVersion(key: string, store: UseStore = fileStore()): Promise<number> {

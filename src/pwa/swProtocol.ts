@@ -1,0 +1,46 @@
+/**
+ * The messages between pages and the service worker, defined once for both ends.
+ * Commands go to the worker over a MessageChannel and get exactly one reply; broadcasts go
+ * from the worker to every open tab over a BroadcastChannel.
+ */
+import type { SyncEvent, SyncResult, SyncTrigger } from '../core/syncEvents.ts';
+import type { CloudSettings } from './cloudSettings.ts';
+
+export interface CloudStatus {
+  /** Null: the built-in demo cloud. */
+  cloud: CloudSettings | null;
+  signedIn: boolean;
+  syncing: boolean;
+}
+
+export interface CommandMap {
+  /** Ask for a sync: `auto` is throttled, `manual` is not; both join a running sync. */
+  sync: { request: { trigger: SyncTrigger }; reply: SyncResult };
+  /** Save the cloud and its refresh token, then sync. */
+  'sign-in': { request: { cloud: CloudSettings; refreshToken: string }; reply: SyncResult };
+  /** Forget the refresh token of the current cloud. */
+  'sign-out': { request: object; reply: CloudStatus };
+  /** Go back to the built-in demo cloud, and sync it. */
+  'use-demo': { request: object; reply: SyncResult };
+  status: { request: object; reply: CloudStatus };
+  /** Mark a flagged activity as reviewed: it counts from now on, and syncs leave it alone. */
+  'confirm-activity': { request: { id: string }; reply: null };
+}
+
+export type CommandName = keyof CommandMap;
+export type Command = { [K in CommandName]: { type: K } & CommandMap[K]['request'] }[CommandName];
+export type CommandReply<K extends CommandName> =
+  | { ok: true; value: CommandMap[K]['reply'] }
+  | { ok: false; error: string };
+
+export type Broadcast =
+  | SyncEvent
+  /** The database file was saved as `version`: reload it. */
+  | { type: 'db:changed'; payload: { key: string; version: number } }
+  /** The cloud or sign-in changed. */
+  | { type: 'cloud:changed'; payload: CloudStatus };
+
+export const BROADCAST_CHANNEL = 'folio-sync';
+
+/** Sent by a page (workbox-window's messageSkipWaiting) when the user accepts an update. */
+export const SKIP_WAITING = { type: 'SKIP_WAITING' } as const;

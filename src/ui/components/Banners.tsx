@@ -1,0 +1,35 @@
+import type { AppModels } from '../appModels.ts';
+
+/** Offline, update and install notices across the top of every page. */
+export function Banners({ models }: { models: AppModels }) {
+  const { online, worker, install } = models;
+  return (
+    <div class="banners">
+      {!online.value && (
+        <p class="banner banner-offline" role="status">
+          <strong>Offline.</strong> You are seeing the data saved on this device.
+        </p>
+      )}
+      {worker.failure.value && (
+        <p class="banner banner-error" role="alert">
+          {worker.failure.value}
+        </p>
+      )}
+      {worker.updateWaiting.value && (
+        <p class="banner banner-update" role="status">
+          Update available —{' '}
+          <button type="button" onClick={() => worker.acceptUpdate()}>
+            Reload
+          </button>
+        </p>
+      )}
+      {install.available.value && (
+        <p class="banner banner-install">
+          <button type="button" onClick={() => void install.install()}>
+            Install Folio Sync
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

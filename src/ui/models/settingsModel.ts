@@ -1,0 +1,82 @@
+/** The Settings form: which cloud to sync from, and signing in and out of it. */
+import { type ReadonlySignal, signal } from '@preact/signals';
+import type { CloudStatus } from '../../pwa/swProtocol.ts';
+import type { WorkerConnection } from '../pwa/workerConnection.ts';
+
+/** A form field: the component writes it as the user types. */
+export interface Field {
+  value: string;
+}
+
+export interface SettingsModel {
+  apiUrl: Field;
+  authUrl: Field;
+  apiKey: Field;
+  refreshToken: Field;
+  busy: ReadonlySignal<boolean>;
+  /** The outcome of the last action, for the form's live region. */
+  message: ReadonlySignal<string | null>;
+  /** Fills the form from the worker's current cloud. */
+  fill(status: CloudStatus | null): void;
+  signIn(): Promise<void>;
+  signOut(): Promise<void>;
+  useDemo(): Promise<void>;
+}
+
+export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): SettingsModel {
+  const apiUrl = signal('');
+  const authUrl = signal('');
+  const apiKey = signal('');
+  const refreshToken = signal('');
+  const busy = signal(false);
+  const message = signal<string | null>(null);
+
+  const run = async (action: () => Promise<string>) => {
+    busy.value = true;
+    message.value = null;
+    try {
+      message.value = await action();
+    } catch (error) {
+      message.value = error instanceof Error ? error.message : String(error);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  return {
+    apiUrl,
+    authUrl,
+    apiKey,
+    refreshToken,
+    busy,
+    message,
+    fill(status) {
+      apiUrl.value = status?.cloud?.apiUrl ?? '';
+      authUrl.value = status?.cloud?.authUrl ?? '';
+      apiKey.value = status?.cloud?.apiKey ?? '';
+    },
+    signIn: () =>
+      run(async () => {
+        const result = await worker.send({
+          type: 'sign-in',
+          cloud: { apiUrl: apiUrl.value.trim(), authUrl: authUrl.value.trim(), apiKey: apiKey.value },
+          refreshToken: refreshToken.value,
+        });
+        refreshToken.value = '';
+        return result.success && !result.skipped ? `Signed in. ${result.message}` : result.message;
+      }),
+    signOut: () =>
+      run(async () => {
+        await worker.send({ type: 'sign-out' });
+        return 'Signed out. Your synced data stays on this device.';
+      }),
+    useDemo: () =>
+      run(async () => {
+        const result = await worker.send({ type: 'use-demo' });
+        apiUrl.value = '';
+        authUrl.value = '';
+        apiKey.value = '';
+        return `Using the demo cloud. ${result.message}`;
+      }),
+  };
+}

@@ -1,0 +1,71 @@
+import type { AppModels } from '../appModels.ts';
+import type { Field } from '../models/settingsModel.ts';
+
+export function SettingsPage({ models }: { models: AppModels }) {
+  const { settings, sync } = models;
+  const status = sync.cloud.value;
+  const bind = (field: Field) => ({
+    value: field.value,
+    onInput: (event: Event) => {
+      field.value = (event.currentTarget as HTMLInputElement).value;
+    },
+  });
+  return (
+    <>
+      <h1>Settings</h1>
+      <section class="card" aria-labelledby="cloud-title">
+        <h2 id="cloud-title">Cloud</h2>
+        <p>
+          {status?.cloud ? `Syncing from ${status.cloud.apiUrl}` : 'Syncing from the built-in demo cloud'}
+          {status && (status.signedIn ? ' (signed in).' : ' (not signed in).')}
+        </p>
+        <form
+          class="settings-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void settings.signIn();
+          }}
+        >
+          <label>
+            Cloud API URL
+            <input type="url" required placeholder="https://api.wealthfolio.app" {...bind(settings.apiUrl)} />
+          </label>
+          <label>
+            Auth URL
+            <input type="url" required placeholder="https://auth.wealthfolio.app" {...bind(settings.authUrl)} />
+          </label>
+          <label>
+            Publishable key (optional)
+            <input type="text" autocomplete="off" {...bind(settings.apiKey)} />
+          </label>
+          <label>
+            Refresh token
+            <input type="password" required autocomplete="off" {...bind(settings.refreshToken)} />
+          </label>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={settings.busy.value}>
+              Sign in
+            </button>
+            <button
+              type="button"
+              disabled={settings.busy.value || !status?.signedIn}
+              onClick={() => void settings.signOut()}
+            >
+              Sign out
+            </button>
+            <button
+              type="button"
+              disabled={settings.busy.value || status?.cloud === null}
+              onClick={() => void settings.useDemo()}
+            >
+              Use the demo cloud
+            </button>
+          </div>
+          <p aria-live="polite" class="form-message">
+            {settings.message.value}
+          </p>
+        </form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The service worker's side of the app: the one writer of the browser's database. It opens
+ * the current cloud's database file, runs the sync engine with the cloud client (retry
+ * policy, tokens in memory and in the worker-only credential store), takes the pages'
+ * commands, and broadcasts every event and every saved version to all tabs.
+ *
+ * Syncs and writes run under one Web Lock, so even two worker instances (during an update)
+ * never write at once; the versioned save is the second guard.
+ */
+import type { SqlJsStatic } from 'sql.js';
+import { performBrokerSync } from '../src/core/brokerSync.ts';
+import { type Clock, type Sleep, toIso } from '../src/core/clock.ts';
+import type { Logger } from '../src/core/logger.ts';
+import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
+import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
+import { type CloudSettings, databaseKey, loadCloudSettings, saveCloudSettings } from '../src/pwa/cloudSettings.ts';
+import type { Broadcast, CloudStatus, Command, CommandMap, CommandName, CommandReply } from '../src/pwa/swProtocol.ts';
+import { confirmActivity } from '../src/storage/review.ts';
+import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
+import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
+import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
+import { failInterruptedSyncs } from '../src/storage/syncState.ts';
+import { createCloudClient } from '../src/transport/brokerCloud.ts';
+import type { HttpClient } from '../src/transport/http.ts';
+import { tokenStore } from './credentialStore.ts';
+
+export interface SyncHostDeps {
+  /** Loaded on first use: a worker may not await at the top level. */
+  sqlJs: () => Promise<SqlJsStatic>;
+  clock: Clock;
+  sleep: Sleep;
+  http: HttpClient;
+  locks: LockManager;
+  /** The app's origin, where the demo cloud is served. */
+  origin: string;
+  broadcast(message: Broadcast): void;
+  log: Logger;
+}
+
+const WRITER_LOCK = 'folio-sync:writer';
+
+interface OpenDatabase {
+  key: string;
+  cloud: CloudSettings | null;
+  db: SqlDatabase;
+  store: ReturnType<typeof idbWriter>;
+  runner: SyncRunner;
+  credentials: ReturnType<typeof tokenStore>;
+}
+
+export function createSyncHost(deps: SyncHostDeps) {
+  const { clock, broadcast } = deps;
+  let opening: Promise<OpenDatabase> | null = null;
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => deps.locks.request(WRITER_LOCK, fn);
+
+  async function open(cloud: CloudSettings | null): Promise<OpenDatabase> {
+    const key = databaseKey(cloud);
+    const store = idbWriter(key, {
+      onSaved: (version) => broadcast({ type: 'db:changed', payload: { key, version } }),
+    });
+    const db = await openSqlJsDatabase(await deps.sqlJs(), store);
+    const credentials = tokenStore(key, cloud === null);
+    const demoUrl = `${deps.origin}${DEMO_CLOUD_PATH}`;
+    const client = createCloudClient({
+      apiUrl: cloud?.apiUrl ?? demoUrl,
+      authUrl: cloud?.authUrl ?? demoUrl,
+      apiKey: cloud?.apiKey ?? '',
+      http: deps.http,
+      timers: { clock, sleep: deps.sleep },
+      credentials,
+    });
+    const runner = createSyncRunner({
+      db,
+      clock,
+      sync: (trigger) =>
+        exclusive(() => performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger)),
+    });
+    // A new file is saved at once (pages can open it), and a sync a closed worker left RUNNING is recovered.
+    await deps.locks.request(WRITER_LOCK, { ifAvailable: true }, async (lock) => {
+      if (lock) failInterruptedSyncs(db, toIso(clock.now()));
+      await db.persist();
+    });
+    return { key, cloud, db, store, runner, credentials };
+  }
+
+  /** The database of the current cloud, reloaded when another writer saved a newer version. */
+  async function current(): Promise<OpenDatabase> {
+    const previous = opening ? await opening.catch(() => null) : null;
+    const cloud = await loadCloudSettings();
+    const key = databaseKey(cloud);
+    if (previous?.key === key && (await savedVersion(key)) === previous.store.version()) return previous;
+    if (previous?.runner.isRunning()) return previous;
+    previous?.db.close();
+    opening = open(cloud);
+    return opening;
+  }
+
+  async function status(): Promise<CloudStatus> {
+    const { cloud, credentials, runner } = await current();
+    return { cloud, signedIn: (await credentials.getRefreshToken()) !== null, syncing: runner.isRunning() };
+  }
+
+  const announce = async () => {
+    const now = await status();
+    broadcast({ type: 'cloud:changed', payload: now });
+    return now;
+  };
+
+  const handlers: { [K in CommandName]: (command: Extract<Command, { type: K }>) => Promise<CommandMap[K]['reply']> } =
+    {
+      sync: async ({ trigger }) => (await current()).runner.request(trigger),
+      status,
+      async 'sign-in'({ cloud, refreshToken }) {
+        for (const url of [cloud.apiUrl, cloud.authUrl]) {
+          if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`"${url}" is not an http or https URL`);
+        }
+        if (!refreshToken.trim()) throw new Error('A refresh token is needed to sign in');
+        await saveCloudSettings({
+          apiUrl: cloud.apiUrl.replace(/\/+$/, ''),
+          authUrl: cloud.authUrl.replace(/\/+$/, ''),
+          apiKey: cloud.apiKey.trim(),
+        });
+        const opened = await current();
+        await opened.credentials.setRefreshToken(refreshToken.trim());
+        await announce();
+        return opened.runner.request('manual');
+      },
+      async 'sign-out'() {
+        await (await current()).credentials.signOut();
+        return announce();
+      },
+      async 'use-demo'() {
+        await saveCloudSettings(null);
+        const opened = await current();
+        await announce();
+        return opened.runner.request('manual');
+      },
+      async 'confirm-activity'({ id }) {
+        const { db } = await current();
+        await exclusive(async () => {
+          confirmActivity(db, id, toIso(clock.now()));
+          await db.persist();
+        });
+        return null;
+      },
+    };
+
+  return {
+    /** Answers one command; never rejects (a failure is an `ok: false` reply). */
+    async handle(command: Command): Promise<CommandReply<CommandName>> {
+      try {
+        const handler = handlers[command.type] as (command: Command) => Promise<CommandMap[CommandName]['reply']>;
+        return { ok: true, value: await handler(command) };
+      } catch (error) {
+        deps.log.warn(`${command.type} failed: ${String(error)}`);
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** A new build is a new service worker: the id is baked into it (FOLIO_BUILD_ID pins it, for tests). */
+const buildId = process.env.FOLIO_BUILD_ID ?? new Date().toISOString();
+
+export default defineConfig({
+  define: { __BUILD_ID__: JSON.stringify(buildId) },
+  build: { outDir: process.env.FOLIO_OUT_DIR ?? 'dist', emptyOutDir: true },
+  plugins: [
+    preact(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'sw',
+      filename: 'sw.ts',
+      // We register it ourselves with workbox-window (src/ui/pwa/serviceWorker.ts), as a module.
+      injectRegister: false,
+      registerType: 'prompt',
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,wasm,png,svg,webmanifest}'],
+        // sql.js's wasm is about 650 KB; the default 2 MiB limit leaves room, this says so.
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+      },
+      manifest: {
+        name: 'Folio Sync',
+        short_name: 'Folio Sync',
+        description: 'Your brokerage accounts and activities, fresh and on your device.',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#0f172a',
+        theme_color: '#0f172a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+    }),
+  ],
+});
