@@ -30,9 +30,11 @@ export function failureCooldownMs(consecutiveFailures: number): number {
 export interface ThrottleState {
   /** `SELECT MAX(last_successful_at) FROM brokers_sync_state`, as epoch ms. */
   lastSuccessfulAt: number | null;
-  /** When the most recent sync (of any outcome) started. */
+  /** Whether the most recent sync failed (wholly or for some account) or was refused. */
+  lastAttemptFailed: boolean;
+  /** When the most recent sync that reached the cloud started. */
   lastAttemptAt: number | null;
-  /** Failed or refused attempts since the last one that succeeded. */
+  /** Failed or refused attempts that reached the cloud, since the last one that succeeded. */
   consecutiveFailures: number;
 }
 
@@ -40,8 +42,13 @@ export type AutoSyncDecision =
   | { due: true }
   | { due: false; reason: 'synced-recently' | 'cooling-down'; retryAt: number };
 
+/**
+ * Due when an hour has passed since the last success, or when the last attempt failed (the
+ * seed: "a failed attempt does not move last_successful_at, so the next trigger retries");
+ * either way only once the failure cooldown has passed.
+ */
 export function autoSyncDecision(state: ThrottleState, now: number): AutoSyncDecision {
-  if (!shouldSync(state.lastSuccessfulAt, now)) {
+  if (!state.lastAttemptFailed && !shouldSync(state.lastSuccessfulAt, now)) {
     return { due: false, reason: 'synced-recently', retryAt: (state.lastSuccessfulAt ?? now) + MIN_SYNC_INTERVAL_MS };
   }
   const cooldown = failureCooldownMs(state.consecutiveFailures);

@@ -38,20 +38,26 @@ const toMs = (iso: string | null | undefined): number | null => (iso ? Date.pars
  * online, the next trigger syncs.
  */
 export function readThrottleState(db: SqlDatabase): ThrottleState {
-  const recent = db.all<{ status: SyncRunStatus; started_at: string; finished_at: string | null }>(
-    `SELECT status, started_at, finished_at FROM sync_runs
-     WHERE status != 'RUNNING' AND (error_code IS NULL OR error_code != 'network')
-     ORDER BY id DESC LIMIT ?`,
+  const recent = db.all<{
+    status: SyncRunStatus;
+    started_at: string;
+    finished_at: string | null;
+    error_code: string | null;
+  }>(
+    "SELECT status, started_at, finished_at, error_code FROM sync_runs WHERE status != 'RUNNING' ORDER BY id DESC LIMIT ?",
     [COOLDOWN_HISTORY],
   );
-  const firstSuccess = recent.findIndex((run) => run.status === 'SUCCEEDED' || run.status === 'PARTIAL');
+  const succeeded = (run: { status: SyncRunStatus }) => run.status === 'SUCCEEDED';
+  const reachedCloud = recent.filter((run) => run.error_code !== 'network');
+  const firstSuccess = reachedCloud.findIndex(succeeded);
   let lastSuccess = lastSuccessfulSyncAt(db);
   if (lastSuccess === null && db.get('SELECT 1 AS any FROM brokers_sync_state LIMIT 1') === undefined) {
-    lastSuccess = recent[firstSuccess]?.finished_at ?? null;
+    lastSuccess = recent.find(succeeded)?.finished_at ?? null;
   }
   return {
     lastSuccessfulAt: toMs(lastSuccess),
-    lastAttemptAt: toMs(recent[0]?.started_at),
-    consecutiveFailures: firstSuccess === -1 ? recent.length : firstSuccess,
+    lastAttemptFailed: recent[0] !== undefined && !succeeded(recent[0]),
+    lastAttemptAt: toMs(reachedCloud[0]?.started_at),
+    consecutiveFailures: firstSuccess === -1 ? reachedCloud.length : firstSuccess,
   };
 }

@@ -77,12 +77,30 @@ describe('sync runner', () => {
     expect(syncs()).toBe(4);
   });
 
-  it('does not hold back the next trigger after a failure that never reached the cloud (offline)', async () => {
+  it('retries at the next trigger after a failure that never reached the cloud (offline), even within the hour', async () => {
+    await runner.request('auto');
+    time.advance(5 * MINUTE);
     demo.setScenario({ networkDown: true });
-    expect((await runner.request('auto')).message).toBe('Network unavailable');
+    expect((await runner.request('manual')).message).toBe('Network unavailable');
     demo.setScenario({});
+    time.advance(1000);
     expect((await runner.request('auto')).success).toBe(true);
-    expect(syncs()).toBe(2);
+    expect(syncs()).toBe(3);
+    time.advance(1000);
+    expect((await runner.request('auto')).skipped).toBe('not-due');
+  });
+
+  it('retries a failed account within the hour once the cooldown has passed', async () => {
+    const rrsp = demo.dataset().accounts[1]?.plan.id ?? '';
+    demo.setScenario({ failingAccount: { accountId: rrsp, status: 500 } });
+    expect((await runner.request('auto')).success).toBe(false); // started 12:00:00
+    time.set('2026-11-28T12:00:59.000Z');
+    expect((await runner.request('auto')).skipped).toBe('not-due');
+    demo.setScenario({});
+    time.set('2026-11-28T12:01:00.000Z');
+    expect((await runner.request('auto')).success).toBe(true);
+    time.advance(1000);
+    expect((await runner.request('auto')).skipped).toBe('not-due');
   });
 
   it('does not keep a failed sync from retrying at the next due trigger', async () => {

@@ -39,36 +39,77 @@ describe('failure cooldown', () => {
 });
 
 describe('autoSyncDecision', () => {
-  const neverSynced = { lastSuccessfulAt: null, lastAttemptAt: null, consecutiveFailures: 0 };
+  const neverSynced = { lastSuccessfulAt: null, lastAttemptFailed: false, lastAttemptAt: null, consecutiveFailures: 0 };
 
   it('is due on first use', () => {
     expect(autoSyncDecision(neverSynced, NOW)).toEqual({ due: true });
   });
 
   it('says when the hour is up after a recent success', () => {
-    const state = { lastSuccessfulAt: NOW - 20 * MINUTE, lastAttemptAt: NOW - 20 * MINUTE, consecutiveFailures: 0 };
+    const state = {
+      lastSuccessfulAt: NOW - 20 * MINUTE,
+      lastAttemptFailed: false,
+      lastAttemptAt: NOW - 20 * MINUTE,
+      consecutiveFailures: 0,
+    };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: false, reason: 'synced-recently', retryAt: NOW + 40 * MINUTE });
   });
 
   it('waits one minute after a first failure, then is due', () => {
-    const state = { lastSuccessfulAt: null, lastAttemptAt: NOW - 59_000, consecutiveFailures: 1 };
+    const state = {
+      lastSuccessfulAt: null,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW - 59_000,
+      consecutiveFailures: 1,
+    };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: false, reason: 'cooling-down', retryAt: NOW + 1000 });
     expect(autoSyncDecision(state, NOW + 1000)).toEqual({ due: true });
   });
 
   it('waits 4 minutes after three failures in a row', () => {
-    const state = { lastSuccessfulAt: NOW - 3 * MIN_SYNC_INTERVAL_MS, lastAttemptAt: NOW, consecutiveFailures: 3 };
+    const state = {
+      lastSuccessfulAt: NOW - 3 * MIN_SYNC_INTERVAL_MS,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW,
+      consecutiveFailures: 3,
+    };
     expect(autoSyncDecision(state, NOW + 4 * MINUTE - 1)).toMatchObject({ due: false, reason: 'cooling-down' });
     expect(autoSyncDecision(state, NOW + 4 * MINUTE)).toEqual({ due: true });
   });
 
   it('never waits more than an hour after many failures', () => {
-    const state = { lastSuccessfulAt: null, lastAttemptAt: NOW, consecutiveFailures: 40 };
+    const state = { lastSuccessfulAt: null, lastAttemptFailed: true, lastAttemptAt: NOW, consecutiveFailures: 40 };
     expect(autoSyncDecision(state, NOW + MIN_SYNC_INTERVAL_MS)).toEqual({ due: true });
   });
 
+  it('retries a failed attempt within the hour, once its cooldown has passed', () => {
+    const state = {
+      lastSuccessfulAt: NOW - 10 * MINUTE,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW - 2 * MINUTE,
+      consecutiveFailures: 2,
+    };
+    expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
+    expect(autoSyncDecision({ ...state, lastAttemptAt: NOW - MINUTE }, NOW)).toMatchObject({ reason: 'cooling-down' });
+  });
+
+  it('retries right away after a failure that never reached the cloud (offline)', () => {
+    const state = {
+      lastSuccessfulAt: NOW - 10 * MINUTE,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW - 10 * MINUTE,
+      consecutiveFailures: 0,
+    };
+    expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
+  });
+
   it('ignores a cooldown whose attempt lies in the future (clock went back)', () => {
-    const state = { lastSuccessfulAt: null, lastAttemptAt: NOW + 5 * MINUTE, consecutiveFailures: 2 };
+    const state = {
+      lastSuccessfulAt: null,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW + 5 * MINUTE,
+      consecutiveFailures: 2,
+    };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
   });
 });
