@@ -2,8 +2,9 @@
  * The built-in demo cloud: msw request handlers that speak CLOUD_API.md, over the generated
  * demo dataset, with switchable faults (demoScenario.ts). The same handlers serve the app's
  * default cloud, the CLI's in-process cloud and the tests, over real HTTP
- * (demoCloudServer.ts) or through msw/node.
+ * (serveHandlers.ts) or through msw/node.
  */
+import Big from 'big.js';
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { utcDay } from '../core/clock.ts';
 import { buildDemoDataset, type DemoAccount, type DemoDataset, demoBalance } from './demoDataset.ts';
@@ -129,7 +130,7 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
     }
     const start = url.searchParams.get('start_date');
     const end = url.searchParams.get('end_date');
-    const all = account.activities.filter((activity) => {
+    const all = [...account.activities, ...liveTrades(account)].filter((activity) => {
       const day = activity.trade_date.slice(0, 10);
       return (!start || day >= start) && (!end || day <= end);
     });
@@ -157,6 +158,34 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
         return HttpResponse.json({ activities: items, paginationDetails: pagination });
     }
   }
+
+  /** The scenario's `newTrades`, on the first account, dated now. */
+  const liveTrades = (account: DemoAccount): (Record<string, unknown> & { trade_date: string })[] => {
+    if (account !== dataset().accounts[0]) return [];
+    const tradeDate = new Date(options.now()).toISOString();
+    return Array.from({ length: scenario.newTrades }, (_, i) => ({
+      id: `live-trade-${i + 1}`,
+      type: 'BUY',
+      symbol: { symbol: 'VFV.TO', description: 'Vanguard S&P 500 Index ETF', currency: { code: 'CAD' } },
+      price: 160.25,
+      units: i + 1,
+      amount: Number(
+        new Big('160.25')
+          .times(i + 1)
+          .plus('4.95')
+          .neg()
+          .toFixed(2),
+      ),
+      fee: 4.95,
+      currency: { code: account.plan.currency },
+      description: `Bought ${i + 1} VFV.TO @ 160.25`,
+      trade_date: tradeDate,
+      source_system: 'SNAPTRADE',
+      source_record_id: `live-rec-${i + 1}`,
+      mapping_metadata: { reasons: [], confidence: 0.99 },
+      needs_review: false,
+    }));
+  };
 
   const handlers: HttpHandler[] = [
     http.post('*/auth/v1/token', async ({ request }) => {

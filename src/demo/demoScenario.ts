@@ -37,6 +37,8 @@ export interface DemoScenario {
   failingAccount: { accountId: string; status: number } | null;
   /** The team's plan; null or "basic" means no broker sync. */
   plan: string | null;
+  /** Trades that just happened: this many buys, dated now, on the first account. */
+  newTrades: number;
 }
 
 export const DEFAULT_SCENARIO: Readonly<DemoScenario> = {
@@ -56,4 +58,5 @@ export const DEFAULT_SCENARIO: Readonly<DemoScenario> = {
   maxPageSize: 1000,
   failingAccount: null,
   plan: 'pro',
+  newTrades: 0,
 };

@@ -69,8 +69,11 @@ export type ActivityView = {
   reviewReasons: string[];
 };
 
-/** Newest first. */
-export function listActivities(db: SqlDatabase, page: { limit: number; offset: number }): ActivityView[] {
+/** Newest first; only those waiting for review when `needsReview`. */
+export function listActivities(
+  db: SqlDatabase,
+  page: { limit: number; offset: number; needsReview?: boolean },
+): ActivityView[] {
   return db
     .all<{
       id: string;
@@ -88,6 +91,7 @@ export function listActivities(db: SqlDatabase, page: { limit: number; offset: n
       `SELECT v.id, v.activity_date, a.name AS account_name, v.activity_type, v.symbol, v.quantity, v.amount,
          v.currency, v.description, v.status, v.review_reasons
        FROM activities v JOIN accounts a ON a.id = v.account_id
+       ${page.needsReview ? "WHERE v.status = 'DRAFT'" : ''}
        ORDER BY v.activity_date DESC, v.id DESC
        LIMIT ? OFFSET ?`,
       [page.limit, page.offset],

@@ -18,6 +18,8 @@ import {
 
 const ACTIVITY_PAGE = 100;
 const HISTORY_ROWS = 30;
+/** The review queue is short by nature (a handful of doubtful activities); this bounds a pathological one. */
+const REVIEW_ROWS = 500;
 
 export interface DataModel {
   loaded: ReadonlySignal<boolean>;
@@ -25,6 +27,8 @@ export interface DataModel {
   lastSyncedAt: ReadonlySignal<string | null>;
   importRuns: ReadonlySignal<ImportRunView[]>;
   activities: ReadonlySignal<ActivityView[]>;
+  /** The review queue: every activity waiting for a person to confirm it. */
+  toReview: ReadonlySignal<ActivityView[]>;
   activityCount: ReadonlySignal<number>;
   showMoreActivities(): void;
   /** Loads the newest saved copy; calls that overlap collapse into the last one. */
@@ -44,6 +48,7 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
     lastSyncedAt: read(lastSuccessfulSyncAt, null),
     importRuns: read((current) => listImportRuns(current, HISTORY_ROWS), []),
     activities: computed(() => (db.value ? listActivities(db.value, { limit: activityLimit.value, offset: 0 }) : [])),
+    toReview: read((current) => listActivities(current, { limit: REVIEW_ROWS, offset: 0, needsReview: true }), []),
     activityCount: read(countActivities, 0),
     showMoreActivities() {
       activityLimit.value += ACTIVITY_PAGE;
