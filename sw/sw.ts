@@ -37,6 +37,7 @@ const host = createSyncHost({
   http: fetchHttp(),
   locks: self.navigator.locks,
   origin: self.location.origin,
+  version: __BUILD_ID__,
   broadcast: (message: Broadcast) => channel.postMessage(message),
   log: { warn: (message) => console.warn(`[folio-sync ${__BUILD_ID__}] ${message}`) },
 });

@@ -33,6 +33,8 @@ export interface SyncHostDeps {
   locks: LockManager;
   /** The app's origin, where the demo cloud is served. */
   origin: string;
+  /** This build's id, reported in `status`. */
+  version: string;
   broadcast(message: Broadcast): void;
   log: Logger;
 }
@@ -97,7 +99,8 @@ export function createSyncHost(deps: SyncHostDeps) {
 
   async function status(): Promise<CloudStatus> {
     const { cloud, credentials, runner } = await current();
-    return { cloud, signedIn: (await credentials.getRefreshToken()) !== null, syncing: runner.isRunning() };
+    const signedIn = (await credentials.getRefreshToken()) !== null;
+    return { cloud, signedIn, syncing: runner.isRunning(), version: deps.version };
   }
 
   const announce = async () => {

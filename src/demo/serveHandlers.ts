@@ -76,12 +76,30 @@ export async function listen(
   };
 }
 
+/**
+ * A cloud on another origin must allow the app's service worker to call it, as the real one
+ * does: any origin, the headers the client sends, and preflights answered.
+ */
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, accept, apikey',
+  'access-control-expose-headers': 'retry-after',
+  'access-control-max-age': '600',
+};
+
+/** Serves `handlers` as a cloud of its own, on its own origin (the CLI's demo, a second cloud in tests). */
 export async function serveHandlers(
   handlers: HttpHandler[],
   options: { host?: string; port?: number } = {},
 ): Promise<HandlerServer> {
   let origin = '';
   const server = createServer((incoming, outgoing) => {
+    for (const [name, value] of Object.entries(CORS)) outgoing.setHeader(name, value);
+    if (incoming.method === 'OPTIONS') {
+      outgoing.writeHead(204).end();
+      return;
+    }
     answerWithHandlers(handlers, incoming, outgoing, origin).catch((error: unknown) =>
       sendJson(outgoing, 500, { error: 'internal', message: String(error) }),
     );

@@ -11,6 +11,8 @@ export interface CloudStatus {
   cloud: CloudSettings | null;
   signedIn: boolean;
   syncing: boolean;
+  /** The worker's build. */
+  version: string;
 }
 
 export interface CommandMap {

@@ -66,6 +66,10 @@ export function SettingsPage({ models }: { models: AppModels }) {
           </p>
         </form>
       </section>
+      <section class="card" aria-labelledby="about-title">
+        <h2 id="about-title">About</h2>
+        <p class="muted">Version {status?.version ?? 'unknown'}</p>
+      </section>
     </>
   );
 }
