@@ -52,7 +52,6 @@ interface OpenDatabase {
 
 export function createSyncHost(deps: SyncHostDeps) {
   const { clock, broadcast } = deps;
-  let opening: Promise<OpenDatabase> | null = null;
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => deps.locks.request(WRITER_LOCK, fn);
 
   async function open(cloud: CloudSettings | null): Promise<OpenDatabase> {
@@ -85,16 +84,23 @@ export function createSyncHost(deps: SyncHostDeps) {
     return { key, cloud, db, store, runner, credentials };
   }
 
-  /** The database of the current cloud, reloaded when another writer saved a newer version. */
-  async function current(): Promise<OpenDatabase> {
-    const previous = opening ? await opening.catch(() => null) : null;
-    const cloud = await loadCloudSettings();
-    const key = databaseKey(cloud);
-    if (previous?.key === key && (await savedVersion(key)) === previous.store.version()) return previous;
-    if (previous?.runner.isRunning()) return previous;
-    previous?.db.close();
-    opening = open(cloud);
-    return opening;
+  /**
+   * The database of the current cloud, reloaded when another writer saved a newer version.
+   * Calls are chained: commands arriving together (three tabs starting at once) must share one
+   * open database and its runner, or each would pass the throttle and sync.
+   */
+  let latest: Promise<OpenDatabase | null> = Promise.resolve(null);
+  function current(): Promise<OpenDatabase> {
+    const next = latest.then(async (previous) => {
+      const cloud = await loadCloudSettings();
+      const key = databaseKey(cloud);
+      if (previous?.key === key && (await savedVersion(key)) === previous.store.version()) return previous;
+      if (previous?.runner.isRunning()) return previous;
+      previous?.db.close();
+      return open(cloud);
+    });
+    latest = next.catch(() => null);
+    return next;
   }
 
   async function status(): Promise<CloudStatus> {

@@ -23,11 +23,7 @@ export function Sidebar({ models }: { models: AppModels }) {
           const isConnect = link.route === 'connect';
           return (
             <li key={link.route}>
-              <a
-                href={`#/${link.route}`}
-                aria-current={route.value === link.route ? 'page' : undefined}
-                title={collapsed.value ? (isConnect ? lastSynced.tooltip.value : link.label) : undefined}
-              >
+              <a href={`#/${link.route}`} aria-current={route.value === link.route ? 'page' : undefined}>
                 <span class="icon" aria-hidden="true">
                   {link.icon}
                 </span>
@@ -36,7 +32,9 @@ export function Sidebar({ models }: { models: AppModels }) {
                   {isConnect && <small class="last-synced">{lastSynced.sidebar.value}</small>}
                 </span>
                 {collapsed.value && (
-                  <span class="visually-hidden">{isConnect ? lastSynced.tooltip.value : link.label}</span>
+                  <span class="tooltip" role="tooltip">
+                    {isConnect ? lastSynced.tooltip.value : link.label}
+                  </span>
                 )}
               </a>
             </li>
