@@ -32,7 +32,7 @@ export function Sidebar({ models }: { models: AppModels }) {
                   {isConnect && <small class="last-synced">{lastSynced.sidebar.value}</small>}
                 </span>
                 {collapsed.value && (
-                  <span class="tooltip" role="tooltip">
+                  <span class="tooltip visually-hidden" role="tooltip">
                     {isConnect ? lastSynced.tooltip.value : link.label}
                   </span>
                 )}
