@@ -11,13 +11,15 @@ import type { SqlJsStatic } from 'sql.js';
 import { performBrokerSync } from '../src/core/brokerSync.ts';
 import { type Clock, type Sleep, toIso } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/logger.ts';
+import { updatePortfolio } from '../src/core/portfolioUpdate.ts';
 import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
 import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
 import { type CloudSettings, databaseKey, loadCloudSettings, saveCloudSettings } from '../src/pwa/cloudSettings.ts';
 import type { Broadcast, CloudStatus, Command, CommandMap, CommandName, CommandReply } from '../src/pwa/swProtocol.ts';
-import { confirmActivity } from '../src/storage/review.ts';
+import { confirmActivity, correctActivity, deleteReviewedActivity } from '../src/storage/review.ts';
 import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
 import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
+import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
 import { failInterruptedSyncs } from '../src/storage/syncState.ts';
 import { createCloudClient } from '../src/transport/brokerCloud.ts';
@@ -103,6 +105,16 @@ export function createSyncHost(deps: SyncHostDeps) {
     return next;
   }
 
+  /** Drops the open copy and opens the saved one (after an import replaced it). */
+  function reopen(): Promise<OpenDatabase> {
+    const next = latest.then(async (previous) => {
+      previous?.db.close();
+      return open(await loadCloudSettings());
+    });
+    latest = next.catch(() => null);
+    return next;
+  }
+
   async function status(): Promise<CloudStatus> {
     const { cloud, credentials, runner } = await current();
     const signedIn = (await credentials.getRefreshToken()) !== null;
@@ -144,13 +156,27 @@ export function createSyncHost(deps: SyncHostDeps) {
         await announce();
         return opened.runner.request('manual');
       },
-      async 'confirm-activity'({ id }) {
+      async 'review-activity'({ id, decision }) {
         const { db } = await current();
         await exclusive(async () => {
-          confirmActivity(db, id, toIso(clock.now()));
+          const now = toIso(clock.now());
+          const accountId =
+            decision.kind === 'confirm'
+              ? confirmActivity(db, id, now)
+              : decision.kind === 'correct'
+                ? correctActivity(db, id, decision.correction, now)
+                : deleteReviewedActivity(db, id, now);
+          updatePortfolio({ db, clock, emit: broadcast }, [accountId]);
           await db.persist();
         });
         return null;
+      },
+      async 'import-database'({ bytes }) {
+        const prepared = await prepareImport(await deps.sqlJs(), new Uint8Array(bytes));
+        const opened = await current();
+        await exclusive(() => opened.store.save(prepared));
+        const { db } = await reopen();
+        return { activities: db.get<{ n: number }>('SELECT COUNT(*) AS n FROM activities')?.n ?? 0 };
       },
     };
 

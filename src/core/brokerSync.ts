@@ -35,6 +35,7 @@ import { mapActivity } from './activityMapping.ts';
 import { mapAccount, mapConnection } from './brokerMapping.ts';
 import { type Clock, DAY_MS, toIso, utcDay } from './clock.ts';
 import type { Logger } from './logger.ts';
+import { updatePortfolio } from './portfolioUpdate.ts';
 import type { AccountOutcome, EmitSyncEvent, NewAccount, SkipReason, SyncResult, SyncTrigger } from './syncEvents.ts';
 
 /** CLOUD_API.md: "limit (use 1000)". */
@@ -128,11 +129,16 @@ async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount)
         activitiesFetched: summary.fetched,
       },
     });
-  const outcome = (status: AccountOutcome['status'], error: string | null): AccountOutcome => ({
+  const outcome = (
+    status: AccountOutcome['status'],
+    error: string | null,
+    errorCode: string | null,
+  ): AccountOutcome => ({
     accountId: account.id,
     accountName: account.name,
     status,
     error,
+    errorCode,
     fetched: summary.fetched,
     inserted: summary.inserted,
     updated: summary.updated,
@@ -203,7 +209,7 @@ async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount)
       );
     });
     progress(status);
-    return outcome(status, null);
+    return outcome(status, null, null);
   } catch (error) {
     summary.errors++;
     if (isCloudError(error, 'not-signed-in')) {
@@ -222,7 +228,7 @@ async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount)
       markAccountFinished(db, account.id, PROVIDER, { status: 'FAILED', error: message, checkpoint: null }, now());
     });
     progress('FAILED');
-    return outcome('FAILED', message);
+    return outcome('FAILED', message, isCloudError(error) ? error.code : 'internal');
   }
 }
 
@@ -337,6 +343,7 @@ function resultOfError(deps: BrokerSyncDeps, error: unknown, trigger: SyncTrigge
       accountName: account.name,
       status: 'FAILED',
       error: message,
+      errorCode: isCloudError(error) ? error.code : 'internal',
       fetched: 0,
       inserted: 0,
       updated: 0,
@@ -380,10 +387,16 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
     if (!result.skipped) deps.log.warn(`Sync failed: ${result.message}`);
   }
 
-  const changed = state.accounts.filter((account) => account.inserted + account.updated > 0);
-  if (changed.length > 0) {
-    emit({ type: 'portfolio:trigger-update', payload: { accountIds: changed.map((account) => account.accountId) } });
+  // When every failure was the network's, the sync never reached the cloud (see readThrottleState).
+  const failures = result.accounts.filter((account) => account.status === 'FAILED');
+  if (errorCode === null && failures.length > 0 && failures.every((account) => account.errorCode === 'network')) {
+    errorCode = 'network';
   }
+  const changed = state.accounts.filter((account) => account.inserted + account.updated > 0);
+  updatePortfolio(
+    deps,
+    changed.map((account) => account.accountId),
+  );
   finishSyncRun(db, runId, { status: syncRunStatus(result), message: result.message, errorCode, result }, now());
   try {
     await db.persist();

@@ -6,8 +6,8 @@ import type { AccountSyncStatus } from '../storage/syncState.ts';
 
 export type SyncTrigger = 'auto' | 'manual';
 
-/** Why a sync did nothing: not due yet (automatic only), or nobody is signed in / entitled. */
-export type SkipReason = 'not-due' | 'not-signed-in' | 'no-plan';
+/** Why a sync did nothing: not due yet or offline (automatic only), or nobody is signed in / entitled. */
+export type SkipReason = 'not-due' | 'offline' | 'not-signed-in' | 'no-plan';
 
 export interface SyncProgress {
   accountId: string;
@@ -36,6 +36,8 @@ export interface AccountOutcome {
   accountName: string;
   status: Exclude<AccountSyncStatus, 'RUNNING'>;
   error: string | null;
+  /** Why it failed, as a stable code (a CloudError code, or `internal`). */
+  errorCode: string | null;
   fetched: number;
   inserted: number;
   updated: number;
@@ -60,6 +62,8 @@ export interface SyncEventMap {
   'broker:sync-complete': SyncResult;
   'broker:sync-error': { error: string; code: string };
   'portfolio:trigger-update': { accountIds: string[] };
+  /** Holdings of these accounts were recomputed. */
+  'portfolio:update-complete': { accountIds: string[] };
 }
 
 export type SyncEventName = keyof SyncEventMap;

@@ -17,6 +17,11 @@ export interface SyncRunnerDeps {
   clock: Clock;
   /** Runs one sync (performBrokerSync, bound to its dependencies). */
   sync: (trigger: SyncTrigger) => Promise<SyncResult>;
+  /**
+   * The platform's idea of connectivity. An automatic trigger while offline does nothing (it
+   * could only fail and write that down); a manual one still tries, and fails fast.
+   */
+  isOnline?: () => boolean;
 }
 
 export interface SyncRunner {
@@ -24,11 +29,14 @@ export interface SyncRunner {
   isRunning(): boolean;
 }
 
-export function createSyncRunner({ db, clock, sync }: SyncRunnerDeps): SyncRunner {
+export function createSyncRunner({ db, clock, sync, isOnline }: SyncRunnerDeps): SyncRunner {
   let current: Promise<SyncResult> | null = null;
   return {
     request(trigger) {
       if (current) return current;
+      if (trigger === 'auto' && isOnline?.() === false) {
+        return Promise.resolve(skippedResult('offline', 'Offline: the next sync happens when you are back online'));
+      }
       if (trigger === 'auto') {
         const decision = autoSyncDecision(readThrottleState(db), clock.now());
         if (!decision.due) {

@@ -255,7 +255,8 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
       if (scenario.failingAccount?.accountId === account.plan.id) {
         return error(scenario.failingAccount.status, 'account_error', 'The brokerage rejected this request');
       }
-      if (scenario.malformedActivities) {
+      const offset = Number(new URL(request.url).searchParams.get('offset') ?? 0);
+      if (scenario.malformedActivities && offset >= scenario.malformedFromOffset) {
         return new HttpResponse('{"data": [{"id": "act-1", "type": "BUY"', {
           headers: { 'content-type': 'application/json' },
         });

@@ -16,8 +16,9 @@ export interface DemoScenario {
   serverErrorStatus: number;
   /** Every API call fails at the network level: the connection is dropped without an answer. */
   networkDown: boolean;
-  /** The activities endpoint answers with broken JSON. */
+  /** The activities endpoint answers with broken JSON, for pages from `malformedFromOffset` on. */
   malformedActivities: boolean;
+  malformedFromOffset: number;
   /** Each account's first page has one activity with a wrong-typed field and one without an id. */
   invalidActivity: boolean;
   /** The server's offsets are off by one after the first page: the activity at the first page boundary arrives twice. */
@@ -50,6 +51,7 @@ export const DEFAULT_SCENARIO: Readonly<DemoScenario> = {
   serverErrorStatus: 503,
   networkDown: false,
   malformedActivities: false,
+  malformedFromOffset: 0,
   invalidActivity: false,
   duplicateAcrossPages: false,
   stuckPagination: false,

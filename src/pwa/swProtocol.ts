@@ -4,6 +4,7 @@
  * from the worker to every open tab over a BroadcastChannel.
  */
 import type { SyncEvent, SyncResult, SyncTrigger } from '../core/syncEvents.ts';
+import type { Correction } from '../storage/review.ts';
 import type { CloudSettings } from './cloudSettings.ts';
 
 export interface CloudStatus {
@@ -25,9 +26,13 @@ export interface CommandMap {
   /** Go back to the built-in demo cloud, and sync it. */
   'use-demo': { request: object; reply: SyncResult };
   status: { request: object; reply: CloudStatus };
-  /** Mark a flagged activity as reviewed: it counts from now on, and syncs leave it alone. */
-  'confirm-activity': { request: { id: string }; reply: null };
+  /** Decide on a flagged activity: it counts from then on (or is gone), and syncs leave it alone. */
+  'review-activity': { request: { id: string; decision: ReviewDecision }; reply: null };
+  /** Replace the current cloud's database with an exported file (checked, and migrated if older). */
+  'import-database': { request: { bytes: ArrayBuffer }; reply: { activities: number } };
 }
+
+export type ReviewDecision = { kind: 'confirm' } | { kind: 'correct'; correction: Correction } | { kind: 'delete' };
 
 export type CommandName = keyof CommandMap;
 export type Command = { [K in CommandName]: { type: K } & CommandMap[K]['request'] }[CommandName];

@@ -5,9 +5,10 @@
  * is not brought back; otherwise the stored row is updated, and only counted as updated when
  * something actually changed.
  *
- * Matching by idempotency key is for a provider that re-issued ids: it never pairs an
- * incoming activity with a row already matched in the same sync, so two genuinely identical
- * trades on one day stay two rows.
+ * Matching by source record or idempotency key is for a provider that re-issued ids; neither
+ * pairs an incoming activity with a row (or tombstone) already matched in the same sync. So two
+ * genuinely identical trades on one day stay two rows, a dividend and its withholding tax that
+ * share a reference stay two rows, and deleting one trade does not swallow an identical new one.
  */
 import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 
@@ -91,26 +92,33 @@ function syncedValues(input: ActivityInput): SqlValue[] {
 
 type Candidate = Record<string, SqlValue> & { id: string; rank: number };
 
-/** The best match by CLOUD_API.md's order (rank 1, 2, 3), skipping key-only matches in `claimed`. */
+/**
+ * The best match by CLOUD_API.md's order: 1 the same id, 2 the same source record, 3 the same
+ * idempotency key; a rank 2 or 3 match already claimed in this sync does not count.
+ */
 function bestMatch(candidates: Candidate[], claimed: ReadonlySet<string>): Candidate | undefined {
   return candidates
-    .filter((candidate) => candidate.rank < 3 || !claimed.has(candidate.id))
+    .filter((candidate) => candidate.rank === 1 || !claimed.has(candidate.id))
     .sort((a, b) => a.rank - b.rank)[0];
 }
 
-const MATCH_SQL = `
-  SELECT *, CASE WHEN id = ? THEN 1 WHEN source_system = ? AND account_id = ? AND source_record_id = ? THEN 2 ELSE 3 END AS rank
-  FROM activities
-  WHERE id = ? OR (source_system = ? AND account_id = ? AND source_record_id = ?) OR (account_id = ? AND idempotency_key = ?)`;
+/** Rows of `table` matching an incoming activity by any of its three identities, ranked. */
+const rankedMatchSql = (table: string, idColumn: string, columns: string) => `
+  SELECT ${columns},
+    CASE WHEN ${idColumn} = ? THEN 1 WHEN source_system = ? AND account_id = ? AND source_record_id = ? THEN 2 ELSE 3 END AS rank
+  FROM ${table}
+  WHERE ${idColumn} = ? OR (source_system = ? AND account_id = ? AND source_record_id = ?)
+    OR (account_id = ? AND idempotency_key = ?)`;
 
-const TOMBSTONE_SQL = `
-  SELECT 1 AS gone FROM activity_tombstones
-  WHERE activity_id = ? OR (source_system = ? AND account_id = ? AND source_record_id = ?) OR (account_id = ? AND idempotency_key = ?)
-  LIMIT 1`;
+const MATCH_SQL = rankedMatchSql('activities', 'id', '*');
+const TOMBSTONE_SQL = rankedMatchSql('activity_tombstones', 'activity_id', 'activity_id AS id');
+
+/** Tombstones share the claimed set with rows, under their own prefix. */
+const tombstoneClaim = (id: string) => `tombstone:${id}`;
 
 /**
- * Applies one activity from the cloud. `claimed` collects the stored ids matched during this
- * account's sync (see the file header).
+ * Applies one activity from the cloud. `claimed` collects the stored identities matched during
+ * this account's sync (see the file header).
  */
 export function upsertSyncedActivity(
   db: SqlDatabase,
@@ -119,18 +127,19 @@ export function upsertSyncedActivity(
   claimed: Set<string>,
   now: string,
 ): UpsertOutcome {
-  const source = [input.sourceSystem, input.accountId, input.sourceRecordId];
-  if (db.get(TOMBSTONE_SQL, [input.id, ...source, input.accountId, input.idempotencyKey])) return 'kept-deleted';
+  const identity = [input.id, input.sourceSystem, input.accountId, input.sourceRecordId];
+  const params = [...identity, ...identity, input.accountId, input.idempotencyKey];
 
-  const candidates = db.all<Candidate>(MATCH_SQL, [
-    input.id,
-    ...source,
-    input.id,
-    ...source,
-    input.accountId,
-    input.idempotencyKey,
-  ]);
-  const match = bestMatch(candidates, claimed);
+  const tombstone = db
+    .all<Candidate>(TOMBSTONE_SQL, params)
+    .filter((candidate) => candidate.rank === 1 || !claimed.has(tombstoneClaim(candidate.id)))
+    .sort((a, b) => a.rank - b.rank)[0];
+  if (tombstone) {
+    claimed.add(tombstoneClaim(tombstone.id));
+    return 'kept-deleted';
+  }
+
+  const match = bestMatch(db.all<Candidate>(MATCH_SQL, params), claimed);
   const values = syncedValues(input);
 
   if (!match) {

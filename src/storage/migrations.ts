@@ -5,6 +5,7 @@
  * `sqlite3` shell and by us alike.
  */
 
+import { recomputeAllHoldings } from './holdings.ts';
 import type { SqlDatabase } from './sqlDatabase.ts';
 import { StorageError } from './storageError.ts';
 
@@ -15,6 +16,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Fills what SQL alone cannot (computed data), in the migration's transaction. */
+  backfill?: (db: SqlDatabase) => void;
 }
 
 const initialSchema = `
@@ -153,7 +156,45 @@ CREATE TABLE settings (
 );
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'broker sync schema', sql: initialSchema }];
+const holdingsSchema = `
+-- What each account holds, recomputed from its POSTED activities whenever they change.
+CREATE TABLE holdings (
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  symbol TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  quantity TEXT NOT NULL,
+  average_cost TEXT NOT NULL,
+  cost_basis TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, symbol, currency)
+);
+
+CREATE TABLE cash_balances (
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  currency TEXT NOT NULL,
+  balance TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, currency)
+);
+
+-- Filters of the activities view at scale.
+CREATE INDEX activities_type_date ON activities (activity_type, activity_date DESC);
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'broker sync schema', sql: initialSchema },
+  {
+    version: 2,
+    name: 'holdings',
+    sql: holdingsSchema,
+    // Stamped with SQLite's own clock: a migration runs when the file is opened, outside any sync.
+    backfill: (db) =>
+      recomputeAllHoldings(
+        db,
+        db.get<{ now: string }>("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now")?.now ?? '',
+      ),
+  },
+];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;
 
@@ -185,6 +226,7 @@ export function migrate(db: SqlDatabase, list: readonly Migration[] = migrations
     if (migration.version <= from) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.backfill?.(db);
       db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${migration.version}`);
     });
   }

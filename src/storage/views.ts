@@ -1,6 +1,7 @@
 /** What the app shows, read from the database: one query per view, shared by every platform. */
 
-import type { SqlDatabase } from './sqlDatabase.ts';
+import { DAY_MS, utcDay } from '../core/clock.ts';
+import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 import type { AccountSyncStatus } from './syncState.ts';
 
 export type AccountView = {
@@ -62,6 +63,7 @@ export type ActivityView = {
   type: string;
   symbol: string | null;
   quantity: string | null;
+  unitPrice: string | null;
   amount: string | null;
   currency: string | null;
   description: string | null;
@@ -69,11 +71,57 @@ export type ActivityView = {
   reviewReasons: string[];
 };
 
-/** Newest first; only those waiting for review when `needsReview`. */
+/** What the activities view filters by; every field optional. */
+export interface ActivityFilter {
+  accountId?: string;
+  type?: string;
+  /** `YYYY-MM-DD`, inclusive. */
+  from?: string;
+  /** `YYYY-MM-DD`, inclusive. */
+  to?: string;
+  needsReview?: boolean;
+  /** Matched anywhere in the symbol or the description, ignoring case. */
+  search?: string;
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+function where(filter: ActivityFilter): { sql: string; params: SqlValue[] } {
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.accountId) {
+    clauses.push('v.account_id = ?');
+    params.push(filter.accountId);
+  }
+  if (filter.type) {
+    clauses.push('v.activity_type = ?');
+    params.push(filter.type);
+  }
+  if (filter.from) {
+    clauses.push('v.activity_date >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to) {
+    clauses.push('v.activity_date < ?');
+    params.push(utcDay(Date.parse(`${filter.to}T00:00:00Z`) + DAY_MS));
+  }
+  if (filter.needsReview) clauses.push("v.status = 'DRAFT'");
+  const search = filter.search?.trim();
+  if (search) {
+    clauses.push("(v.symbol LIKE ? ESCAPE '\\' OR v.description LIKE ? ESCAPE '\\')");
+    const pattern = `%${escapeLike(search)}%`;
+    params.push(pattern, pattern);
+  }
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Newest first, one window of the filtered list. */
 export function listActivities(
   db: SqlDatabase,
-  page: { limit: number; offset: number; needsReview?: boolean },
+  filter: ActivityFilter,
+  page: { limit: number; offset: number },
 ): ActivityView[] {
+  const { sql, params } = where(filter);
   return db
     .all<{
       id: string;
@@ -87,14 +135,15 @@ export function listActivities(
       description: string | null;
       status: string;
       review_reasons: string | null;
+      unit_price: string | null;
     }>(
-      `SELECT v.id, v.activity_date, a.name AS account_name, v.activity_type, v.symbol, v.quantity, v.amount,
-         v.currency, v.description, v.status, v.review_reasons
+      `SELECT v.id, v.activity_date, a.name AS account_name, v.activity_type, v.symbol, v.quantity, v.unit_price,
+         v.amount, v.currency, v.description, v.status, v.review_reasons
        FROM activities v JOIN accounts a ON a.id = v.account_id
-       ${page.needsReview ? "WHERE v.status = 'DRAFT'" : ''}
+       ${sql}
        ORDER BY v.activity_date DESC, v.id DESC
        LIMIT ? OFFSET ?`,
-      [page.limit, page.offset],
+      [...params, page.limit, page.offset],
     )
     .map((row) => ({
       id: row.id,
@@ -103,6 +152,7 @@ export function listActivities(
       type: row.activity_type,
       symbol: row.symbol,
       quantity: row.quantity,
+      unitPrice: row.unit_price,
       amount: row.amount,
       currency: row.currency,
       description: row.description,
@@ -111,8 +161,14 @@ export function listActivities(
     }));
 }
 
-export const countActivities = (db: SqlDatabase): number =>
-  db.get<{ n: number }>('SELECT COUNT(*) AS n FROM activities')?.n ?? 0;
+export function countActivities(db: SqlDatabase, filter: ActivityFilter = {}): number {
+  const { sql, params } = where(filter);
+  return db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM activities v ${sql}`, params)?.n ?? 0;
+}
+
+/** The activity types present, for the type filter. */
+export const listActivityTypes = (db: SqlDatabase): string[] =>
+  db.all<{ t: string }>('SELECT DISTINCT activity_type AS t FROM activities ORDER BY t').map((row) => row.t);
 
 export type ImportRunView = {
   id: number;
@@ -150,4 +206,50 @@ export function listImportRuns(db: SqlDatabase, limit: number): ImportRunView[] 
       summary: row.summary_json ? JSON.parse(row.summary_json) : null,
       error: row.error,
     }));
+}
+
+export type HoldingView = {
+  accountId: string;
+  accountName: string;
+  symbol: string;
+  currency: string;
+  quantity: string;
+  averageCost: string;
+  costBasis: string;
+};
+
+export function listHoldings(db: SqlDatabase): HoldingView[] {
+  return db
+    .all<{
+      account_id: string;
+      account_name: string;
+      symbol: string;
+      currency: string;
+      quantity: string;
+      average_cost: string;
+      cost_basis: string;
+    }>(
+      `SELECT h.account_id, a.name AS account_name, h.symbol, h.currency, h.quantity, h.average_cost, h.cost_basis
+       FROM holdings h JOIN accounts a ON a.id = h.account_id
+       ORDER BY a.institution_name, a.name, h.symbol`,
+    )
+    .map((row) => ({
+      accountId: row.account_id,
+      accountName: row.account_name,
+      symbol: row.symbol,
+      currency: row.currency,
+      quantity: row.quantity,
+      averageCost: row.average_cost,
+      costBasis: row.cost_basis,
+    }));
+}
+
+export type CashView = { accountId: string; currency: string; balance: string };
+
+export function listCash(db: SqlDatabase): CashView[] {
+  return db
+    .all<{ account_id: string; currency: string; balance: string }>(
+      'SELECT account_id, currency, balance FROM cash_balances ORDER BY currency',
+    )
+    .map((row) => ({ accountId: row.account_id, currency: row.currency, balance: row.balance }));
 }

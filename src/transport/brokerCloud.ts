@@ -34,7 +34,7 @@ type ActivityItem = { ok: true; activity: CloudActivity } | { ok: false; id: str
 
 interface ActivityPage {
   items: ActivityItem[];
-  /** The raw first item's id, valid or not, to detect a server stuck on one page. */
+  /** The raw first item's id (or content, when it has no id), to detect a server stuck on one page. */
   firstId: string | null;
   hasMore: boolean | null;
   total: number | null;
@@ -77,8 +77,13 @@ function toActivityPage(body: v.InferOutput<typeof ActivitiesPageSchema>): Activ
   }
   const paging = body.pagination ?? body.paginationDetails ?? body.page ?? null;
   const first: unknown = list[0];
+  // An item without a usable id is recognised by its whole content instead.
   const firstId =
-    typeof first === 'object' && first !== null && 'id' in first && typeof first.id === 'string' ? first.id : null;
+    first === undefined
+      ? null
+      : typeof first === 'object' && first !== null && 'id' in first && typeof first.id === 'string'
+        ? first.id
+        : JSON.stringify(first);
   return {
     items: list.map(toActivityItem),
     firstId,

@@ -4,9 +4,16 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { AccountsPage } from './pages/AccountsPage.tsx';
 import { ActivitiesPage } from './pages/ActivitiesPage.tsx';
 import { ConnectPage } from './pages/ConnectPage.tsx';
+import { HoldingsPage } from './pages/HoldingsPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 
-const PAGES = { connect: ConnectPage, accounts: AccountsPage, activities: ActivitiesPage, settings: SettingsPage };
+const PAGES = {
+  connect: ConnectPage,
+  accounts: AccountsPage,
+  holdings: HoldingsPage,
+  activities: ActivitiesPage,
+  settings: SettingsPage,
+};
 
 export function App({ models }: { models: AppModels }) {
   const Page = PAGES[models.route.value];

@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
+import { utcDay } from '../core/clock.ts';
 import { browserForegroundEvents, startForegroundSync } from '../core/foregroundSync.ts';
 import { systemClock } from '../platform/realTime.ts';
 import { databaseKey, loadCloudSettings } from '../pwa/cloudSettings.ts';
@@ -12,10 +13,13 @@ import { idbReader } from '../storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../storage/sqljs/sqlJsDatabase.ts';
 import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
+import { createActivitiesModel } from './models/activitiesModel.ts';
+import { createBackupModel } from './models/backupModel.ts';
 import { createInstallPrompt, createOnline, createRoute } from './models/browserModels.ts';
 import { createDataModel } from './models/dataModel.ts';
 import { createLastSynced } from './models/lastSyncedModel.ts';
 import { createNow } from './models/nowModel.ts';
+import { createReviewModel } from './models/reviewModel.ts';
 import { createSettingsModel } from './models/settingsModel.ts';
 import { createSyncModel } from './models/syncModel.ts';
 import { connectWorker } from './pwa/workerConnection.ts';
@@ -42,12 +46,12 @@ const models: AppModels = {
   install: createInstallPrompt(window),
   worker,
   data,
+  activities: createActivitiesModel(data.db),
+  review: createReviewModel(worker),
   lastSynced: createLastSynced(data.lastSyncedAt, now),
   sync,
   settings,
-  async confirmActivity(id) {
-    await worker.send({ type: 'confirm-activity', id });
-  },
+  backup: createBackupModel(worker, () => utcDay(clock.now())),
 };
 
 const root = document.getElementById('app');

@@ -123,6 +123,7 @@ describe('sync CLI', () => {
       'broker:sync-progress',
       'broker:sync-start',
       'portfolio:trigger-update',
+      'portfolio:update-complete',
       'result',
     ]);
   });

@@ -3,6 +3,7 @@
  * cloud answering through msw/node, fake time.
  */
 import 'fake-indexeddb/auto';
+import Big from 'big.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/core/clock.ts';
 import { deleteActivity } from '../../src/storage/activities.ts';
@@ -122,7 +123,7 @@ describe('a first sync', () => {
     const result = await h.sync();
     const types = h.events.map((event) => event.type);
     expect(types[0]).toBe('broker:sync-start');
-    expect(types.slice(-2)).toEqual(['portfolio:trigger-update', 'broker:sync-complete']);
+    expect(types.slice(-3)).toEqual(['portfolio:trigger-update', 'portfolio:update-complete', 'broker:sync-complete']);
     expect(types).not.toContain('broker:sync-error');
     expect(h.payloads('broker:sync-complete')).toEqual([result]);
     expect(h.payloads('portfolio:trigger-update')).toEqual([{ accountIds: [TFSA, RRSP, MARGIN, PERSONAL] }]);
@@ -361,14 +362,21 @@ describe('failures', () => {
     expect(h.scalar('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('FAILED');
   });
 
-  it('a malformed page fails its account with a clear error and writes nothing of it', async () => {
+  it('a malformed page fails its account with a clear error; the pages before it stay, nothing of it is written', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ malformedActivities: true });
+    demo.setScenario({ malformedActivities: true, malformedFromOffset: 500, maxPageSize: 500 });
     const result = await h.sync();
-    expect(result.accounts.map((account) => account.error)).toEqual(
-      Array(4).fill('The cloud sent a malformed answer for activities: not JSON'),
+    expect(result.accounts.map((account) => [account.status, account.error])).toEqual(
+      Array(4).fill(['FAILED', 'The cloud sent a malformed answer for activities: not JSON']),
     );
-    expect(activityCount(h)).toBe(0);
+    for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) expect(activityCount(h, id)).toBe(500);
+    expect(h.scalar('SELECT COUNT(*) FROM brokers_sync_state WHERE last_successful_at IS NOT NULL')).toBe(0);
+    // The next sync asks for the whole history again; what was kept is absorbed.
+    demo.setScenario({});
+    time.advance(2 * 60 * 60 * 1000);
+    const retry = await h.sync();
+    expect(retry.success).toBe(true);
+    expect(activityCount(h)).toBe(totalEnabledActivities());
   });
 
   it('drops single bad activities as warnings and keeps the rest', async () => {
@@ -414,11 +422,21 @@ describe('authentication', () => {
     const h = await createHarness(time);
     await h.sync();
     time.advance(2 * 60 * 60 * 1000);
-    demo.setScenario({ unauthorized: 100 });
+    demo.requests.length = 0;
+    // The second account's activities are refused even after a fresh token: the user was signed out.
+    demo.setScenario({ failingAccount: { accountId: RRSP, status: 401 } });
     const result = await h.sync();
-    expect(result.skipped).toBe('not-signed-in');
+    expect(result).toMatchObject({ success: true, skipped: 'not-signed-in' });
+    expect(result.accounts.map((account) => account.accountName)).toEqual(['TFSA']);
+    expect(statusOf(h, RRSP)).toMatchObject({ sync_status: 'IDLE', last_error: null });
     expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
-    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+    expect(h.scalar('SELECT status FROM import_runs WHERE account_id = ? ORDER BY id DESC LIMIT 1', [RRSP])).toBe(
+      'FAILED',
+    );
+    const asked = demo.requests
+      .filter((request) => request.path.includes('/activities'))
+      .map((request) => request.path);
+    expect(asked.some((path) => path.includes(MARGIN) || path.includes(PERSONAL))).toBe(false);
   });
 
   it('without a paid plan: silent for automatic syncs, said to a user who asked', async () => {
@@ -467,5 +485,61 @@ describe('crash recovery', () => {
     expect(h.scalar('SELECT COUNT(*) FROM sync_runs WHERE message = ?', [INTERRUPTED])).toBe(1);
     expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
     expect(h.scalar("SELECT COUNT(*) FROM brokers_sync_state WHERE sync_status = 'RUNNING'")).toBe(0);
+  });
+});
+
+describe('portfolio update', () => {
+  type Row = { symbol: string; currency: string; quantity: string };
+  const holdingsOf = (h: Harness, accountId: string) =>
+    h.db.all<Row>('SELECT symbol, currency, quantity FROM holdings WHERE account_id = ? ORDER BY symbol', [accountId]);
+
+  it('leaves holdings that match what the activities add up to, account by account', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    for (const account of enabledAccounts()) {
+      // The demo generator tracked what it bought and sold: the same numbers, arrived at independently.
+      const expected = [...account.holdings.entries()]
+        .filter(([, units]) => !units.eq(0))
+        .map(([symbol, units]) => [symbol, units.toFixed()])
+        .sort(([a], [b]) => String(a).localeCompare(String(b)));
+      expect(holdingsOf(h, account.plan.id).map((row) => [row.symbol, row.quantity])).toEqual(expected);
+
+      const cash = new Map<string, Big>();
+      for (const activity of account.activities) {
+        if (activity.type === 'UNKNOWN' || typeof activity.amount !== 'number') continue;
+        const currency = (activity.currency as { code: string }).code;
+        cash.set(currency, (cash.get(currency) ?? new Big(0)).plus(activity.amount));
+      }
+      const stored = h.db.all<{ currency: string; balance: string }>(
+        'SELECT currency, balance FROM cash_balances WHERE account_id = ? ORDER BY currency',
+        [account.plan.id],
+      );
+      expect(stored).toEqual(
+        [...cash.entries()]
+          .filter(([, balance]) => !balance.eq(0))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([currency, balance]) => ({ currency, balance: balance.toFixed() })),
+      );
+    }
+  });
+
+  it('recomputes only when data changed, and only the accounts that changed', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const stamp = () => h.db.all('SELECT account_id, MAX(updated_at) AS at FROM holdings GROUP BY account_id');
+    const before = stamp();
+    time.advance(2 * 60 * 60_000);
+    h.events.length = 0;
+    await h.sync();
+    expect(h.payloads('portfolio:update-complete')).toEqual([]);
+    expect(stamp()).toEqual(before);
+
+    const vfvBefore = holdingsOf(h, TFSA).find((row) => row.symbol === 'VFV.TO')?.quantity ?? '0';
+    time.advance(2 * 60 * 60_000);
+    demo.setScenario({ newTrades: 3 });
+    await h.sync();
+    expect(h.payloads('portfolio:update-complete')).toEqual([{ accountIds: [TFSA] }]);
+    const vfvAfter = holdingsOf(h, TFSA).find((row) => row.symbol === 'VFV.TO')?.quantity;
+    expect(vfvAfter).toBe(new Big(vfvBefore).plus(6).toFixed());
   });
 });

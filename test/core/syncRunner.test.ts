@@ -113,3 +113,23 @@ describe('sync runner', () => {
     expect((await runner.request('auto')).success).toBe(true);
   });
 });
+
+describe('sync runner, offline', () => {
+  it('skips automatic syncs while the platform says offline, writing nothing; manual ones still try', async () => {
+    let online = false;
+    const offlineRunner = createSyncRunner({
+      db: h.db,
+      clock: time.clock,
+      sync: (trigger) => h.sync(trigger),
+      isOnline: () => online,
+    });
+    expect((await offlineRunner.request('auto')).skipped).toBe('offline');
+    expect(h.scalar('SELECT COUNT(*) FROM sync_runs')).toBe(0);
+    expect(demo.requests).toEqual([]);
+    demo.setScenario({ networkDown: true });
+    expect((await offlineRunner.request('manual')).message).toBe('Network unavailable');
+    online = true;
+    demo.setScenario({});
+    expect((await offlineRunner.request('auto')).success).toBe(true);
+  });
+});

@@ -160,3 +160,40 @@ describe('activity mapping', () => {
     expect(buy({ currency: null, symbol: { symbol: 'VFV.TO' } }).currency).toBe('CAD');
   });
 });
+
+describe('activity dedup, identities shared within one sync', () => {
+  it('keeps a dividend and its withholding tax that share a reference as two rows, and stable', () => {
+    const dividend = buy({
+      id: 'div-1',
+      type: 'DIVIDEND',
+      source_record_id: null,
+      external_reference_id: 'ref-9',
+      units: null,
+      price: null,
+      amount: 10,
+    });
+    const tax = buy({
+      id: 'tax-1',
+      type: 'TAX',
+      source_record_id: null,
+      external_reference_id: 'ref-9',
+      units: null,
+      price: null,
+      amount: -1.5,
+    });
+    const claimed = new Set<string>();
+    expect([apply(dividend, claimed), apply(tax, claimed)]).toEqual(['inserted', 'inserted']);
+    const again = new Set<string>();
+    expect([apply(dividend, again), apply(tax, again)]).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('does not let one deleted trade swallow a new identical one', () => {
+    const claimed = new Set<string>();
+    apply(buy({ id: 't1', source_record_id: 'r1' }), claimed);
+    deleteActivity(db, 't1', NOW);
+    const sync = new Set<string>();
+    expect(apply(buy({ id: 't1', source_record_id: 'r1' }), sync)).toBe('kept-deleted');
+    expect(apply(buy({ id: 't3', source_record_id: 'r3' }), sync)).toBe('inserted');
+    expect(rows().map((row) => row.id)).toEqual(['t3']);
+  });
+});

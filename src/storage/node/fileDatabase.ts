@@ -7,9 +7,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { assertMigratable, migrate } from '../migrations.ts';
 import { createTransactor, type SqlDatabase, type SqlParams, type SqlRow } from '../sqlDatabase.ts';
+import { hasSqliteHeader, SQLITE_HEADER_LENGTH } from '../sqliteHeader.ts';
 import { StorageError } from '../storageError.ts';
-
-const SQLITE_HEADER = 'SQLite format 3\0';
 
 /** Refuses a non-empty file that does not start with SQLite's magic header, without opening it for writing. */
 function assertSqliteFile(path: string): void {
@@ -23,14 +22,14 @@ function assertSqliteFile(path: string): void {
     return; // Does not exist yet: it will be created.
   }
   if (size === 0) return;
-  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const header = Buffer.alloc(SQLITE_HEADER_LENGTH);
   const fd = openSync(path, 'r');
   try {
     readSync(fd, header, 0, header.length, 0);
   } finally {
     closeSync(fd);
   }
-  if (header.toString('latin1') !== SQLITE_HEADER) {
+  if (!hasSqliteHeader(header)) {
     throw new StorageError('not-a-database', `${path} is not a SQLite database file`);
   }
 }

@@ -40,7 +40,7 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
 export function idbWriter(
   key: string,
   options: { store?: UseStore; onSaved?: (version: number) => void } = {},
-): ByteStore & { version(): number } {
+): Required<ByteStore> & { version(): number } {
   const store = options.store ?? fileStore();
   let loaded = 0;
   return {

@@ -2,7 +2,8 @@ import type { AppModels } from '../appModels.ts';
 
 /** Offline, update and install notices across the top of every page. */
 export function Banners({ models }: { models: AppModels }) {
-  const { online, worker, install } = models;
+  const { online, worker, install, sync } = models;
+  const found = sync.newAccounts.value;
   return (
     <div class="banners">
       {!online.value && (
@@ -20,6 +21,14 @@ export function Banners({ models }: { models: AppModels }) {
           Update available —{' '}
           <button type="button" onClick={() => worker.acceptUpdate()}>
             Reload
+          </button>
+        </p>
+      )}
+      {found.length > 0 && (
+        <p class="banner banner-new" role="status">
+          New accounts found: {found.map((account) => account.name).join(', ')}. <a href="#/accounts">View accounts</a>{' '}
+          <button type="button" class="small" onClick={() => sync.dismissNewAccounts()}>
+            Dismiss
           </button>
         </p>
       )}

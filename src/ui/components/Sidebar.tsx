@@ -5,6 +5,7 @@ import type { Route } from '../models/browserModels.ts';
 const LINKS: { route: Route; label: string; icon: string }[] = [
   { route: 'connect', label: 'Connect', icon: '☁' },
   { route: 'accounts', label: 'Accounts', icon: '▤' },
+  { route: 'holdings', label: 'Holdings', icon: '◔' },
   { route: 'activities', label: 'Activities', icon: '☰' },
   { route: 'settings', label: 'Settings', icon: '⚙' },
 ];

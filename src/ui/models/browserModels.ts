@@ -1,8 +1,8 @@
 /** Small models over browser state: the route, being online, and the install prompt. */
 import { type ReadonlySignal, signal } from '@preact/signals';
 
-export type Route = 'connect' | 'accounts' | 'activities' | 'settings';
-const ROUTES: readonly Route[] = ['connect', 'accounts', 'activities', 'settings'];
+export type Route = 'connect' | 'accounts' | 'holdings' | 'activities' | 'settings';
+const ROUTES: readonly Route[] = ['connect', 'accounts', 'holdings', 'activities', 'settings'];
 
 /** Hash routes (#/connect): every URL is the precached index.html, so any route opens offline. */
 export function createRoute(win: Window): ReadonlySignal<Route> {

@@ -3,7 +3,7 @@
  * what this tab asked for, and the status line of MISSION 6.
  */
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
-import type { SyncProgress, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
+import type { NewAccount, SyncProgress, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { AccountView } from '../../storage/views.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
@@ -14,6 +14,9 @@ export interface SyncModel {
   /** The last thing worth telling about a sync: a failure's reason, or a skip's. */
   notice: ReadonlySignal<string | null>;
   cloud: ReadonlySignal<CloudStatus | null>;
+  /** Accounts the last sync found for the first time, until dismissed. */
+  newAccounts: ReadonlySignal<NewAccount[]>;
+  dismissNewAccounts(): void;
   /** "Syncing…", "Not connected", "N accounts need attention", "All accounts synced". */
   statusLine: ReadonlySignal<string>;
   request(trigger: SyncTrigger): Promise<SyncResult | null>;
@@ -31,9 +34,10 @@ export function createSyncModel(
   const progress = signal<SyncProgress | null>(null);
   const notice = signal<string | null>(null);
   const cloud = signal<CloudStatus | null>(null);
+  const newAccounts = signal<NewAccount[]>([]);
 
   const tell = (result: SyncResult) => {
-    if (result.skipped === 'not-due') return;
+    if (result.skipped === 'not-due' || result.skipped === 'offline') return;
     notice.value = result.success && !result.skipped ? null : result.message;
   };
 
@@ -51,6 +55,7 @@ export function createSyncModel(
         syncing.value = false;
         progress.value = null;
         tell(message.payload);
+        if (message.payload.newAccounts.length > 0) newAccounts.value = message.payload.newAccounts;
         break;
       case 'db:changed':
         onDataChanged();
@@ -78,6 +83,10 @@ export function createSyncModel(
     progress,
     notice,
     cloud,
+    newAccounts,
+    dismissNewAccounts() {
+      newAccounts.value = [];
+    },
     statusLine,
     async request(trigger) {
       if (trigger === 'manual') syncing.value = true;

@@ -2,7 +2,7 @@ import type { AppModels } from '../appModels.ts';
 import type { Field } from '../models/settingsModel.ts';
 
 export function SettingsPage({ models }: { models: AppModels }) {
-  const { settings, sync } = models;
+  const { settings, sync, backup } = models;
   const status = sync.cloud.value;
   const bind = (field: Field) => ({
     value: field.value,
@@ -65,6 +65,35 @@ export function SettingsPage({ models }: { models: AppModels }) {
             {settings.message.value}
           </p>
         </form>
+      </section>
+      <section class="card" aria-labelledby="backup-title">
+        <h2 id="backup-title">Backup</h2>
+        <p>
+          Export this cloud's database as a <code>.sqlite</code> file (it opens in the <code>sqlite3</code> shell), or
+          import one back. Importing replaces the data synced from the current cloud.
+        </p>
+        <div class="actions">
+          <button type="button" disabled={backup.busy.value} onClick={() => void backup.exportFile()}>
+            Export database
+          </button>
+          <label class="file-button">
+            Import database…
+            <input
+              type="file"
+              accept=".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3"
+              disabled={backup.busy.value}
+              onChange={(event) => {
+                const input = event.currentTarget as HTMLInputElement;
+                const file = input.files?.[0];
+                input.value = '';
+                if (file) void backup.importFile(file);
+              }}
+            />
+          </label>
+        </div>
+        <p aria-live="polite" class="form-message">
+          {backup.message.value}
+        </p>
       </section>
       <section class="card" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>

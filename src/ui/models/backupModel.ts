@@ -1,0 +1,56 @@
+/**
+ * Backup: the current cloud's database as a `.sqlite` file (it opens in the sqlite3 shell),
+ * and a file imported back in its place, checked by the worker before anything is replaced.
+ */
+import { type ReadonlySignal, signal } from '@preact/signals';
+import { databaseKey, loadCloudSettings } from '../../pwa/cloudSettings.ts';
+import { idbReader } from '../../storage/sqljs/byteStore.ts';
+import type { WorkerConnection } from '../pwa/workerConnection.ts';
+
+export interface BackupModel {
+  busy: ReadonlySignal<boolean>;
+  message: ReadonlySignal<string | null>;
+  exportFile(): Promise<void>;
+  importFile(file: File): Promise<void>;
+}
+
+/** Hands `bytes` to the browser as a download. */
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function createBackupModel(worker: Pick<WorkerConnection, 'send'>, today: () => string): BackupModel {
+  const busy = signal(false);
+  const message = signal<string | null>(null);
+  const run = async (action: () => Promise<string>) => {
+    busy.value = true;
+    message.value = null;
+    try {
+      message.value = await action();
+    } catch (error) {
+      message.value = error instanceof Error ? error.message : String(error);
+    } finally {
+      busy.value = false;
+    }
+  };
+  return {
+    busy,
+    message,
+    exportFile: () =>
+      run(async () => {
+        // The saved file, not this tab's copy: it is the newest, whatever tab saved it.
+        const bytes = await idbReader(databaseKey(await loadCloudSettings())).load();
+        if (!bytes) throw new Error('There is nothing to export yet: sync first');
+        download(bytes, `folio-sync-${today()}.sqlite`);
+        return 'Exported. The file opens in any SQLite tool.';
+      }),
+    importFile: (file) =>
+      run(async () => {
+        const { activities } = await worker.send({ type: 'import-database', bytes: await file.arrayBuffer() });
+        return `Imported ${file.name}: ${new Intl.NumberFormat().format(activities)} activities.`;
+      }),
+  };
+}

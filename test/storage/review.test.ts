@@ -1,0 +1,103 @@
+/** The review queue against a synced demo database: decisions stick, and the account follows. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { updatePortfolio } from '../../src/core/portfolioUpdate.ts';
+import { confirmActivity, correctActivity, deleteReviewedActivity } from '../../src/storage/review.ts';
+import { useDemoCloud } from '../support/demoCloudMock.ts';
+import { fakeTime } from '../support/fakeTime.ts';
+import { createHarness, type Harness } from '../support/syncHarness.ts';
+
+const time = fakeTime();
+useDemoCloud(time);
+
+let h: Harness;
+let flagged: { id: string; account_id: string };
+beforeEach(async () => {
+  time.set('2026-11-28T12:00:00.000Z');
+  h = await createHarness(time);
+  await h.sync();
+  flagged = h.db.get<{ id: string; account_id: string }>(
+    "SELECT id, account_id FROM activities WHERE status = 'DRAFT'",
+  ) ?? {
+    id: '',
+    account_id: '',
+  };
+});
+
+const state = () => h.scalar('SELECT sync_status FROM brokers_sync_state WHERE account_id = ?', [flagged.account_id]);
+const shop = () =>
+  h.scalar("SELECT quantity FROM holdings WHERE account_id = ? AND symbol = 'SHOP.TO'", [flagged.account_id]);
+/** A later sync that fetches the whole history again. */
+const resyncEverything = async () => {
+  h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
+  time.advance(2 * 60 * 60_000);
+  return h.sync();
+};
+
+describe('review queue', () => {
+  it('starts with the one flagged activity, its account NEEDS_REVIEW', () => {
+    expect(flagged.id).not.toBe('');
+    expect(state()).toBe('NEEDS_REVIEW');
+  });
+
+  it('confirming empties the queue: the account is IDLE, the activity counts in holdings, and stays confirmed', async () => {
+    const before = Number(shop() ?? 0);
+    const accountId = confirmActivity(h.db, flagged.id, time.iso());
+    updatePortfolio({ db: h.db, clock: time.clock, emit: () => undefined }, [accountId]);
+    expect(state()).toBe('IDLE');
+    // The flagged activity is a reorganization of 2 SHOP shares, type UNKNOWN: confirmed as is, it moves no shares.
+    expect(Number(shop() ?? 0)).toBe(before);
+    await resyncEverything();
+    expect(h.scalar('SELECT status FROM activities WHERE id = ?', [flagged.id])).toBe('POSTED');
+    expect(state()).toBe('IDLE');
+  });
+
+  it('a correction is kept through later syncs and counts in holdings', async () => {
+    const before = Number(shop() ?? 0);
+    const accountId = correctActivity(
+      h.db,
+      flagged.id,
+      { activityType: 'transfer_in', quantity: '2', unitPrice: '150.5', amount: '0', activityDate: '2025-09-29' },
+      time.iso(),
+    );
+    updatePortfolio({ db: h.db, clock: time.clock, emit: () => undefined }, [accountId]);
+    expect(Number(shop())).toBe(before + 2);
+    expect(state()).toBe('IDLE');
+    await resyncEverything();
+    expect(
+      h.db.get('SELECT activity_type, quantity, unit_price, status, is_user_modified FROM activities WHERE id = ?', [
+        flagged.id,
+      ]),
+    ).toEqual({
+      activity_type: 'TRANSFER_IN',
+      quantity: '2',
+      unit_price: '150.5',
+      status: 'POSTED',
+      is_user_modified: 1,
+    });
+    expect(state()).toBe('IDLE');
+  });
+
+  it('a deletion is kept through later syncs', async () => {
+    deleteReviewedActivity(h.db, flagged.id, time.iso());
+    expect(state()).toBe('IDLE');
+    const result = await resyncEverything();
+    expect(h.scalar('SELECT COUNT(*) FROM activities WHERE id = ?', [flagged.id])).toBe(0);
+    expect(result.activitiesSynced.activitiesUpserted).toBe(0);
+    expect(state()).toBe('IDLE');
+  });
+
+  it('refuses a correction that does not make sense, changing nothing', () => {
+    const attempt = (fields: Partial<Parameters<typeof correctActivity>[2]>) => () =>
+      correctActivity(
+        h.db,
+        flagged.id,
+        { activityType: 'BUY', quantity: '1', unitPrice: '1', amount: '-1', activityDate: '2025-09-29', ...fields },
+        time.iso(),
+      );
+    expect(attempt({ activityType: 'PURCHASE' })).toThrow('"PURCHASE" is not an activity type');
+    expect(attempt({ quantity: 'two' })).toThrow('Quantity "two" is not a number');
+    expect(attempt({ activityDate: 'someday' })).toThrow('"someday" is not a date');
+    expect(h.scalar('SELECT status FROM activities WHERE id = ?', [flagged.id])).toBe('DRAFT');
+    expect(() => confirmActivity(h.db, 'no-such-id', time.iso())).toThrow('There is no activity no-such-id');
+  });
+});
