@@ -36,6 +36,7 @@ const host = createSyncHost({
   sleep: systemSleep,
   http: fetchHttp(),
   locks: self.navigator.locks,
+  isOnline: () => self.navigator.onLine,
   origin: self.location.origin,
   version: __BUILD_ID__,
   broadcast: (message: Broadcast) => channel.postMessage(message),

@@ -8,7 +8,7 @@
  * never write at once; the versioned save is the second guard.
  */
 import type { SqlJsStatic } from 'sql.js';
-import { performBrokerSync } from '../src/core/brokerSync.ts';
+import { performBrokerSync, skippedResult } from '../src/core/brokerSync.ts';
 import { type Clock, type Sleep, toIso } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/logger.ts';
 import { updatePortfolio } from '../src/core/portfolioUpdate.ts';
@@ -26,13 +26,20 @@ import { createCloudClient } from '../src/transport/brokerCloud.ts';
 import type { HttpClient } from '../src/transport/http.ts';
 import { tokenStore } from './credentialStore.ts';
 
+/** The part of the Web Locks API the host uses. */
+export interface Locks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
 export interface SyncHostDeps {
   /** Loaded on first use: a worker may not await at the top level. */
   sqlJs: () => Promise<SqlJsStatic>;
   clock: Clock;
   sleep: Sleep;
   http: HttpClient;
-  locks: LockManager;
+  locks: Locks;
+  isOnline: () => boolean;
   /** The app's origin, where the demo cloud is served. */
   origin: string;
   /** This build's id, reported in `status`. */
@@ -50,7 +57,14 @@ interface OpenDatabase {
   store: ReturnType<typeof idbWriter>;
   runner: SyncRunner;
   credentials: ReturnType<typeof tokenStore>;
+  /** Replaced by another copy (cloud switched, signed in or out, file imported): it must not write again. */
+  retired: boolean;
 }
+
+const normalizeUrl = (url: string): string => {
+  if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`"${url}" is not an http or https URL`);
+  return url.trim().replace(/\/+$/, '');
+};
 
 export function createSyncHost(deps: SyncHostDeps) {
   const { clock, broadcast } = deps;
@@ -64,6 +78,7 @@ export function createSyncHost(deps: SyncHostDeps) {
     const db = await openSqlJsDatabase(await deps.sqlJs(), store);
     const credentials = tokenStore(key, cloud === null);
     const demoUrl = `${deps.origin}${DEMO_CLOUD_PATH}`;
+    // A fresh client per open copy: no access token outlives a sign-in, a sign-out or a switch of cloud.
     const client = createCloudClient({
       apiUrl: cloud?.apiUrl ?? demoUrl,
       authUrl: cloud?.authUrl ?? demoUrl,
@@ -72,48 +87,61 @@ export function createSyncHost(deps: SyncHostDeps) {
       timers: { clock, sleep: deps.sleep },
       credentials,
     });
-    const runner = createSyncRunner({
+    const opened = { key, cloud, db, store, credentials, retired: false } as OpenDatabase;
+    opened.runner = createSyncRunner({
       db,
       clock,
-      sync: (trigger) =>
-        exclusive(() => performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger)),
+      isOnline: deps.isOnline,
+      sync: async (trigger) =>
+        (await exclusive(async () =>
+          opened.retired
+            ? null
+            : performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger),
+        )) ?? skippedResult('not-due', 'The database was just replaced: sync again'),
     });
-    // A new file is saved at once (pages can open it), and a sync a closed worker left RUNNING is recovered.
+    // A sync a closed worker left RUNNING is recovered, and a new file saved so pages can open it;
+    // only when no one else is writing (another worker instance may be mid-sync).
     await deps.locks.request(WRITER_LOCK, { ifAvailable: true }, async (lock) => {
-      if (lock) failInterruptedSyncs(db, toIso(clock.now()));
+      if (!lock) return;
+      failInterruptedSyncs(db, toIso(clock.now()));
       await db.persist();
     });
-    return { key, cloud, db, store, runner, credentials };
+    return opened;
   }
 
-  /**
-   * The database of the current cloud, reloaded when another writer saved a newer version.
-   * Calls are chained: commands arriving together (three tabs starting at once) must share one
-   * open database and its runner, or each would pass the throttle and sync.
-   */
+  /** Stops an open copy from writing, once its running sync (if any) has finished. */
+  async function retire(previous: OpenDatabase): Promise<void> {
+    previous.retired = true;
+    await previous.runner.settled();
+    previous.db.close();
+  }
+
+  // Opening is chained: commands arriving together (three tabs starting at once) must share
+  // one open copy and its runner, or each would pass the throttle and sync.
   let latest: Promise<OpenDatabase | null> = Promise.resolve(null);
-  function current(): Promise<OpenDatabase> {
-    const next = latest.then(async (previous) => {
+  const chain = (step: (previous: OpenDatabase | null) => Promise<OpenDatabase>): Promise<OpenDatabase> => {
+    const next = latest.then(step);
+    latest = next.catch(() => null);
+    return next;
+  };
+
+  /** The current cloud's database, reopened when the cloud changed or another writer saved. */
+  const current = () =>
+    chain(async (previous) => {
       const cloud = await loadCloudSettings();
       const key = databaseKey(cloud);
-      if (previous?.key === key && (await savedVersion(key)) === previous.store.version()) return previous;
-      if (previous?.runner.isRunning()) return previous;
-      previous?.db.close();
+      const fresh = previous && !previous.retired && previous.key === key;
+      if (fresh && (await savedVersion(key)) === previous.store.version()) return previous;
+      if (previous) await retire(previous);
       return open(cloud);
     });
-    latest = next.catch(() => null);
-    return next;
-  }
 
-  /** Drops the open copy and opens the saved one (after an import replaced it). */
-  function reopen(): Promise<OpenDatabase> {
-    const next = latest.then(async (previous) => {
-      previous?.db.close();
+  /** A fresh copy of the current cloud's database (after sign-in, sign-out or an import). */
+  const reopen = () =>
+    chain(async (previous) => {
+      if (previous) await retire(previous);
       return open(await loadCloudSettings());
     });
-    latest = next.catch(() => null);
-    return next;
-  }
 
   async function status(): Promise<CloudStatus> {
     const { cloud, credentials, runner } = await current();
@@ -132,22 +160,22 @@ export function createSyncHost(deps: SyncHostDeps) {
       sync: async ({ trigger }) => (await current()).runner.request(trigger),
       status,
       async 'sign-in'({ cloud, refreshToken }) {
-        for (const url of [cloud.apiUrl, cloud.authUrl]) {
-          if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`"${url}" is not an http or https URL`);
-        }
-        if (!refreshToken.trim()) throw new Error('A refresh token is needed to sign in');
-        await saveCloudSettings({
-          apiUrl: cloud.apiUrl.replace(/\/+$/, ''),
-          authUrl: cloud.authUrl.replace(/\/+$/, ''),
+        const token = refreshToken.trim();
+        if (!token) throw new Error('A refresh token is needed to sign in');
+        const settings = {
+          apiUrl: normalizeUrl(cloud.apiUrl),
+          authUrl: normalizeUrl(cloud.authUrl),
           apiKey: cloud.apiKey.trim(),
-        });
-        const opened = await current();
-        await opened.credentials.setRefreshToken(refreshToken.trim());
+        };
+        await tokenStore(databaseKey(settings), false).setRefreshToken(token);
+        await saveCloudSettings(settings);
+        const opened = await reopen();
         await announce();
         return opened.runner.request('manual');
       },
       async 'sign-out'() {
         await (await current()).credentials.signOut();
+        await reopen();
         return announce();
       },
       async 'use-demo'() {
@@ -157,8 +185,10 @@ export function createSyncHost(deps: SyncHostDeps) {
         return opened.runner.request('manual');
       },
       async 'review-activity'({ id, decision }) {
-        const { db } = await current();
+        const opened = await current();
         await exclusive(async () => {
+          if (opened.retired) throw new Error('The database was just replaced: try again');
+          const { db } = opened;
           const now = toIso(clock.now());
           const accountId =
             decision.kind === 'confirm'
@@ -174,7 +204,10 @@ export function createSyncHost(deps: SyncHostDeps) {
       async 'import-database'({ bytes }) {
         const prepared = await prepareImport(await deps.sqlJs(), new Uint8Array(bytes));
         const opened = await current();
-        await exclusive(() => opened.store.save(prepared));
+        await exclusive(async () => {
+          opened.retired = true;
+          await opened.store.save(prepared);
+        });
         const { db } = await reopen();
         return { activities: db.get<{ n: number }>('SELECT COUNT(*) AS n FROM activities')?.n ?? 0 };
       },

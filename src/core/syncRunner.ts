@@ -27,6 +27,8 @@ export interface SyncRunnerDeps {
 export interface SyncRunner {
   request(trigger: SyncTrigger): Promise<SyncResult>;
   isRunning(): boolean;
+  /** Resolves once no sync is running (at once when none is). */
+  settled(): Promise<void>;
 }
 
 export function createSyncRunner({ db, clock, sync, isOnline }: SyncRunnerDeps): SyncRunner {
@@ -54,5 +56,12 @@ export function createSyncRunner({ db, clock, sync, isOnline }: SyncRunnerDeps):
       return current;
     },
     isRunning: () => current !== null,
+    settled: () =>
+      current
+        ? current.then(
+            () => undefined,
+            () => undefined,
+          )
+        : Promise.resolve(),
   };
 }

@@ -67,7 +67,12 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       throw new CloudError('not-signed-in', 'Sign-in expired: sign in again to sync your brokers', response.status);
     }
     const body = readJson(response, TokenResponseSchema, 'the token refresh');
-    if (body.refresh_token && body.refresh_token !== refreshToken) {
+    // Keep the rotated token, unless the user signed out or in again while we were asking.
+    if (
+      body.refresh_token &&
+      body.refresh_token !== refreshToken &&
+      (await options.credentials.getRefreshToken()) === refreshToken
+    ) {
       await options.credentials.setRefreshToken(body.refresh_token);
     }
     const now = clock.now();

@@ -2,7 +2,7 @@ import type { AppModels } from '../appModels.ts';
 
 /** Offline, update and install notices across the top of every page. */
 export function Banners({ models }: { models: AppModels }) {
-  const { online, worker, install, sync } = models;
+  const { online, worker, install, sync, data } = models;
   const found = sync.newAccounts.value;
   return (
     <div class="banners">
@@ -16,10 +16,18 @@ export function Banners({ models }: { models: AppModels }) {
           {worker.failure.value}
         </p>
       )}
+      {data.loadError.value && (
+        <p class="banner banner-error" role="alert">
+          This tab could not load the latest data ({data.loadError.value}).{' '}
+          <button type="button" onClick={() => window.location.reload()}>
+            Reload
+          </button>
+        </p>
+      )}
       {worker.updateWaiting.value && (
         <p class="banner banner-update" role="status">
           Update available —{' '}
-          <button type="button" onClick={() => worker.acceptUpdate()}>
+          <button type="button" onClick={() => void worker.acceptUpdate()}>
             Reload
           </button>
         </p>

@@ -27,12 +27,15 @@ export interface DataModel {
   importRuns: ReadonlySignal<ImportRunView[]>;
   holdings: ReadonlySignal<HoldingView[]>;
   cash: ReadonlySignal<CashView[]>;
-  /** Loads the newest saved copy; calls that overlap collapse into the last one. */
+  /** Why the newest copy could not be loaded (this tab is older than the data), until one loads. */
+  loadError: ReadonlySignal<string | null>;
+  /** Loads the newest saved copy; calls that overlap collapse into the last one. Never rejects. */
   reload(): Promise<void>;
 }
 
 export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataModel {
   const db = signal<SqlDatabase | null>(null);
+  const loadError = signal<string | null>(null);
   let generation = 0;
 
   const read = <T>(query: (db: SqlDatabase) => T, empty: T) => computed(() => (db.value ? query(db.value) : empty));
@@ -44,9 +47,17 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
     importRuns: read((current) => listImportRuns(current, HISTORY_ROWS), []),
     holdings: read(listHoldings, []),
     cash: read(listCash, []),
+    loadError,
     async reload() {
       const mine = ++generation;
-      const next = await openReplica();
+      let next: SqlDatabase;
+      try {
+        next = await openReplica();
+      } catch (error) {
+        if (mine === generation) loadError.value = error instanceof Error ? error.message : String(error);
+        return;
+      }
+      loadError.value = null;
       if (mine !== generation) {
         next.close();
         return;

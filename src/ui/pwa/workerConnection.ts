@@ -17,10 +17,10 @@ import {
 export interface WorkerConnection {
   send<K extends CommandName>(command: Extract<Command, { type: K }>): Promise<CommandMap[K]['reply']>;
   onBroadcast(listener: (message: Broadcast) => void): () => void;
-  /** A new version is installed and waiting for the user. */
+  /** A new version is installed and waiting, or has taken over from another tab: this tab should reload. */
   updateWaiting: ReadonlySignal<boolean>;
-  /** Let the waiting version take over, then reload this tab. */
-  acceptUpdate(): void;
+  /** Let the waiting version take over (if it has not yet), then reload this tab. */
+  acceptUpdate(): Promise<void>;
   /** Set when the worker could not be registered: the app cannot sync here. */
   failure: ReadonlySignal<string | null>;
 }
@@ -37,7 +37,10 @@ export function connectWorker(scriptUrl: string): WorkerConnection {
       updateWaiting.value = true;
     });
     workbox.addEventListener('controlling', () => {
+      // Accepted here: reload now. Accepted in another tab: this tab runs old code against the
+      // new worker, so offer the reload (never do it by surprise).
       if (accepted) window.location.reload();
+      else updateWaiting.value = true;
     });
     workbox.register().catch((error: unknown) => {
       failure.value = `The app's background worker could not start: ${String(error)}`;
@@ -68,9 +71,11 @@ export function connectWorker(scriptUrl: string): WorkerConnection {
       return () => channel.removeEventListener('message', handler);
     },
     updateWaiting,
-    acceptUpdate() {
+    async acceptUpdate() {
       accepted = true;
-      workbox?.messageSkipWaiting();
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration?.waiting) workbox?.messageSkipWaiting();
+      else window.location.reload();
     },
     failure,
   };

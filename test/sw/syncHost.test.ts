@@ -1,0 +1,277 @@
+/**
+ * The service worker's sync host in Node: real sql.js over fake-indexeddb, two demo clouds
+ * answered by their msw handlers, the Web Locks API in memory. What a page asks, what the
+ * host broadcasts, what ends up stored.
+ */
+import { IDBFactory } from 'fake-indexeddb';
+import initSqlJs from 'sql.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
+import { databaseKey } from '../../src/pwa/cloudSettings.ts';
+import type { Broadcast, Command } from '../../src/pwa/swProtocol.ts';
+import { APPLICATION_ID, latestVersion, migrations } from '../../src/storage/migrations.ts';
+import { idbReader, idbWriter } from '../../src/storage/sqljs/byteStore.ts';
+import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
+import { createSyncHost } from '../../sw/syncHost.ts';
+import { fakeTime } from '../support/fakeTime.ts';
+import { handlerHttp } from '../support/handlerHttp.ts';
+import { memoryLocks } from '../support/memoryLocks.ts';
+
+const APP = 'https://app.folio.test';
+const OTHER = 'https://other-cloud.test';
+const sqlJs = initSqlJs();
+const time = fakeTime();
+
+let demo: DemoCloud;
+let other: DemoCloud;
+let broadcasts: Broadcast[];
+let online: boolean;
+let host: ReturnType<typeof createSyncHost>;
+
+beforeEach(() => {
+  // A fresh browser profile for each test.
+  globalThis.indexedDB = new IDBFactory();
+  time.set('2026-11-28T12:00:00.000Z');
+  demo = createDemoCloud({ now: () => time.clock.now() });
+  other = createDemoCloud({ now: () => time.clock.now() });
+  broadcasts = [];
+  online = true;
+  host = createSyncHost({
+    sqlJs: () => sqlJs,
+    clock: time.clock,
+    sleep: time.sleep,
+    http: handlerHttp({ [APP]: demo.handlers, [OTHER]: other.handlers }),
+    locks: memoryLocks(),
+    isOnline: () => online,
+    origin: APP,
+    version: 'test-build',
+    broadcast: (message) => broadcasts.push(message),
+    log: { warn: () => undefined },
+  });
+});
+
+/** Sends a command as a page would, and unwraps the reply. */
+async function send<C extends Command>(command: C) {
+  const reply = await host.handle(command);
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value as never;
+}
+const profileCalls = (cloud: DemoCloud) => cloud.requests.filter((request) => request.path.endsWith('/user/me')).length;
+/** What a page would load for `key`. */
+const saved = async (key: string) => openSqlJsDatabase(await sqlJs, idbReader(key));
+const signIn = {
+  type: 'sign-in',
+  cloud: { apiUrl: OTHER, authUrl: OTHER, apiKey: '' },
+  refreshToken: 'demo-other-user',
+} as const;
+
+describe('sync host', () => {
+  it('syncs the demo cloud on first use and tells every tab', async () => {
+    const result = await send({ type: 'sync', trigger: 'auto' });
+    expect(result).toMatchObject({ success: true, skipped: null });
+    const types = broadcasts.map((message) => message.type);
+    expect(types[0]).toBe('db:changed'); // the new, empty file, saved so pages can open it
+    expect(types).toContain('broker:sync-start');
+    expect(types.at(-1)).toBe('broker:sync-complete');
+    const db = await saved('db:demo');
+    expect(db.get('SELECT COUNT(*) AS n FROM holdings')).not.toEqual({ n: 0 });
+  });
+
+  it('joins commands that arrive together into one sync', async () => {
+    const results = await Promise.all([
+      send({ type: 'sync', trigger: 'auto' }),
+      send({ type: 'sync', trigger: 'auto' }),
+      send({ type: 'sync', trigger: 'manual' }),
+    ]);
+    expect(profileCalls(demo)).toBe(1);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it('does nothing on an automatic trigger while offline', async () => {
+    online = false;
+    expect(await send({ type: 'sync', trigger: 'auto' })).toMatchObject({ skipped: 'offline' });
+    expect(demo.requests).toEqual([]);
+  });
+
+  it('signing in while a sync runs: the token goes to the new cloud, which is synced next', async () => {
+    demo.setScenario({ pageDelayMs: 30, maxPageSize: 200 });
+    const running = send({ type: 'sync', trigger: 'auto' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const signedIn = await send(signIn);
+    await running;
+    expect(signedIn).toMatchObject({ success: true, skipped: null, accountsSynced: 4 });
+    expect(profileCalls(other)).toBe(1);
+    expect(other.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/auth/v1/token?grant_type=refresh_token',
+      status: 200,
+    });
+    expect(await send({ type: 'status' })).toMatchObject({
+      cloud: { apiUrl: OTHER },
+      signedIn: true,
+      version: 'test-build',
+    });
+    // Both clouds' data, each in its own file.
+    expect((await saved(databaseKey(signIn.cloud))).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
+    expect((await saved('db:demo')).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
+  });
+
+  it('after signing out, no request reaches the cloud, not even with the access token it had', async () => {
+    await send(signIn);
+    other.requests.length = 0;
+    await send({ type: 'sign-out' });
+    expect(await send({ type: 'sync', trigger: 'manual' })).toMatchObject({ skipped: 'not-signed-in' });
+    expect(other.requests).toEqual([]);
+    expect(broadcasts.some((message) => message.type === 'cloud:changed' && !message.payload.signedIn)).toBe(true);
+  });
+
+  it('goes back to the demo cloud and its data', async () => {
+    await send({ type: 'sync', trigger: 'auto' });
+    await send(signIn);
+    const result = await send({ type: 'use-demo' });
+    expect(result).toMatchObject({ success: true });
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
+  });
+
+  it('reviews an activity: the account leaves NEEDS_REVIEW, holdings follow, tabs hear of it', async () => {
+    await send({ type: 'sync', trigger: 'auto' });
+    const before = await saved('db:demo');
+    const flagged = before.get<{ id: string; account_id: string }>(
+      "SELECT id, account_id FROM activities WHERE status = 'DRAFT'",
+    );
+    broadcasts.length = 0;
+    await send({
+      type: 'review-activity',
+      id: flagged?.id ?? '',
+      decision: {
+        kind: 'correct',
+        correction: {
+          activityType: 'TRANSFER_IN',
+          quantity: '2',
+          unitPrice: '150',
+          amount: '0',
+          activityDate: '2025-09-29',
+        },
+      },
+    });
+    expect(broadcasts.map((message) => message.type)).toEqual([
+      'portfolio:trigger-update',
+      'portfolio:update-complete',
+      'db:changed',
+    ]);
+    const after = await saved('db:demo');
+    expect(
+      after.get('SELECT sync_status FROM brokers_sync_state WHERE account_id = ?', [flagged?.account_id ?? '']),
+    ).toEqual({
+      sync_status: 'IDLE',
+    });
+    const shop = "SELECT quantity FROM holdings WHERE account_id = ? AND symbol = 'SHOP.TO'";
+    const quantity = (db: typeof after) =>
+      Number(db.get<{ quantity: string }>(shop, [flagged?.account_id ?? ''])?.quantity ?? 0);
+    expect(quantity(after)).toBe(quantity(before) + 2);
+  });
+
+  it('recovers a sync a closed worker left RUNNING, when it opens the file', async () => {
+    // The file as a worker killed mid-sync left it, before this worker opens it.
+    const left = await openSqlJsDatabase(await sqlJs, idbWriter('db:demo'));
+    left.run(
+      `INSERT INTO accounts (id, name, provider, provider_account_id, created_at, updated_at)
+       VALUES ('a1', 'TFSA', 'snaptrade', 'a1', ?, ?)`,
+      [time.iso(), time.iso()],
+    );
+    left.run(
+      `INSERT INTO brokers_sync_state (account_id, provider, sync_status, created_at, updated_at)
+       VALUES ('a1', 'snaptrade', 'RUNNING', ?, ?)`,
+      [time.iso(), time.iso()],
+    );
+    left.run("INSERT INTO sync_runs (kind, status, started_at) VALUES ('AUTO', 'RUNNING', ?)", [time.iso()]);
+    await left.persist();
+
+    await send({ type: 'status' });
+    const db = await saved('db:demo');
+    expect(db.get('SELECT sync_status, last_error FROM brokers_sync_state')).toEqual({
+      sync_status: 'FAILED',
+      last_error: 'Sync was interrupted',
+    });
+    expect(db.get('SELECT status FROM sync_runs')).toEqual({ status: 'FAILED' });
+  });
+});
+
+describe('backup', () => {
+  it('an exported file imports back with identical rows', async () => {
+    await send({ type: 'sync', trigger: 'auto' });
+    const exported = (await idbReader('db:demo').load()) ?? new Uint8Array();
+    const tables = [
+      'accounts',
+      'activities',
+      'holdings',
+      'cash_balances',
+      'import_runs',
+      'brokers_sync_state',
+      'platforms',
+    ];
+    const dump = async () => {
+      const db = await saved('db:demo');
+      return Object.fromEntries(tables.map((table) => [table, db.all(`SELECT * FROM ${table} ORDER BY 1, 2`)]));
+    };
+    const before = await dump();
+    globalThis.indexedDB = new IDBFactory(); // another device
+    expect(await send({ type: 'import-database', bytes: exported.slice().buffer })).toEqual({
+      activities: before.activities?.length,
+    });
+    expect(await dump()).toEqual(before);
+  });
+
+  it('refuses what is not a Folio Sync database, or is newer, leaving the data as it was', async () => {
+    await send({ type: 'sync', trigger: 'auto' });
+    const count = async () => (await saved('db:demo')).get('SELECT COUNT(*) AS n FROM activities');
+    const before = await count();
+    const SQL = await sqlJs;
+    const foreign = new SQL.Database();
+    foreign.run('CREATE TABLE recipes (name TEXT)');
+    const newer = new SQL.Database();
+    newer.run(`PRAGMA application_id = ${0x464f4c49}; PRAGMA user_version = 99`);
+    const attempts: [Uint8Array, string][] = [
+      [new TextEncoder().encode('my notes'), 'This file is not a SQLite database'],
+      [new Uint8Array(), 'This file is not a SQLite database'],
+      [foreign.export(), 'This SQLite file is not a Folio Sync database'],
+      [newer.export(), 'This database was written by a newer Folio Sync'],
+    ];
+    for (const [bytes, message] of attempts) {
+      const reply = await host.handle({ type: 'import-database', bytes: bytes.slice().buffer });
+      expect(reply).toMatchObject({ ok: false, error: expect.stringContaining(message) });
+    }
+    expect(await count()).toEqual(before);
+  });
+
+  it('migrates a file from an older version, holdings included', async () => {
+    // A file as the first release wrote it: schema 1, no holdings table.
+    const SQL = await sqlJs;
+    const v1 = new SQL.Database();
+    v1.exec(migrations[0]?.sql ?? '');
+    v1.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 1`);
+    const now = time.iso();
+    v1.run(
+      `INSERT INTO accounts (id, name, currency, provider, provider_account_id, created_at, updated_at)
+       VALUES ('a1', 'TFSA', 'CAD', 'snaptrade', 'a1', ?, ?)`,
+      [now, now],
+    );
+    for (const [id, units] of [
+      ['b1', '1'],
+      ['b2', '2'],
+    ]) {
+      v1.run(
+        `INSERT INTO activities (id, account_id, activity_type, status, activity_date, symbol, quantity, unit_price,
+           amount, currency, source_system, idempotency_key, created_at, updated_at)
+         VALUES (?, 'a1', 'BUY', 'POSTED', ?, 'VFV.TO', ?, '100', ?, 'CAD', 'SNAPTRADE', ?, ?, ?)`,
+        [id ?? '', now, units ?? '', `-${Number(units) * 100}`, id ?? '', now, now],
+      );
+    }
+    expect(await send({ type: 'import-database', bytes: v1.export().slice().buffer })).toEqual({ activities: 2 });
+    const db = await saved('db:demo');
+    expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
+    expect(db.all('SELECT symbol, quantity, cost_basis FROM holdings')).toEqual([
+      { symbol: 'VFV.TO', quantity: '3', cost_basis: '300' },
+    ]);
+  });
+});
