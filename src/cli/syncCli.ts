@@ -5,7 +5,7 @@
  * it in-process.
  */
 import { createHash } from 'node:crypto';
-import { performBrokerSync } from '../core/brokerSync.ts';
+import { performBrokerSync, skippedResult } from '../core/brokerSync.ts';
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { SyncEvent, SyncResult } from '../core/syncEvents.ts';
 import { createSyncRunner } from '../core/syncRunner.ts';
@@ -22,6 +22,7 @@ import { createCloudClient } from '../transport/brokerCloud.ts';
 import type { HttpClient } from '../transport/http.ts';
 import { type CliOptions, parseCliOptions, USAGE, UsageError } from './cliOptions.ts';
 import { describeResult, progressLine } from './cliOutput.ts';
+import { type FileLock, lockFile } from './fileLock.ts';
 
 export interface CliDeps {
   argv: readonly string[];
@@ -96,6 +97,27 @@ export async function runSyncCli(deps: CliDeps): Promise<number> {
     return EXIT_OK;
   }
 
+  let lock: FileLock;
+  try {
+    lock = lockFile(options.db);
+  } catch (error) {
+    stderr.write(`folio-sync: cannot use ${options.db}: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  if (!lock.acquired) {
+    const result = skippedResult('not-due', `Another sync of ${options.db} is running (process ${lock.owner})`);
+    stdout.write(options.json ? `${JSON.stringify({ type: 'result', payload: result })}\n` : `${result.message}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await syncLocked(deps, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
+  const { stdout, stderr } = deps;
   let db: SqlDatabase;
   try {
     db = openFileDatabase(options.db);

@@ -3,7 +3,7 @@
  * files: every demo-cloud scenario, the exit codes, --json, --auto and token rotation.
  * runSyncCli runs in-process with fake time (retries are recorded, not waited out).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,6 +103,9 @@ describe('sync CLI', () => {
     expect(one('SELECT COUNT(*) FROM activities')).toBe(total());
     expect(one("SELECT COUNT(*) FROM activities WHERE status = 'DRAFT'")).toBe(1);
     expect(states().map((state) => state.sync_status)).toEqual(['IDLE', 'NEEDS_REVIEW', 'IDLE', 'IDLE']);
+    // The portfolio update ran: the file has the holdings and cash too.
+    expect(one('SELECT COUNT(DISTINCT account_id) FROM holdings')).toBe(4);
+    expect(one('SELECT COUNT(*) FROM cash_balances')).toBeGreaterThanOrEqual(4);
 
     time.advance(5 * 60_000);
     const second = await sync();
@@ -178,6 +181,23 @@ describe('sync CLI', () => {
     const run = await cli(['--db', dbPath]);
     expect(run.code).toBe(0);
     expect(demo.requests.length).toBeGreaterThan(0);
+  });
+});
+
+describe('sync CLI: one sync per file', () => {
+  it('does nothing while another process syncs the same file', async () => {
+    writeFileSync(`${dbPath}.lock`, String(process.pid));
+    const run = await sync();
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ skipped: 'not-due', message: expect.stringContaining('Another sync') });
+    expect(demo.requests).toEqual([]);
+  });
+
+  it('takes over a lock left by a process that is gone, and releases it', async () => {
+    writeFileSync(`${dbPath}.lock`, '2147483646');
+    expect((await sync()).code).toBe(0);
+    expect(existsSync(`${dbPath}.lock`)).toBe(false);
+    expect(one('SELECT COUNT(*) FROM activities')).toBe(total());
   });
 });
 

@@ -62,13 +62,14 @@ describe('many tabs', () => {
     const editor = await app.openSynced('/#/activities');
     const syncer = await app.openSynced('/');
     const before = await activityCount(editor);
-    const queue = editor.getByRole('table', { name: 'Needs review' });
+    const queue = editor.getByRole('list', { name: 'Needs review' });
 
+    // Slow pages keep the sync running while the other tab confirms.
     app.server.demo.setScenario({ newTrades: 2, pageDelayMs: 300 });
-    await Promise.all([
-      syncer.getByRole('button', { name: 'Sync Now' }).click(),
-      queue.getByRole('button', { name: 'Confirm' }).click(),
-    ]);
+    await syncer.getByRole('button', { name: 'Sync Now' }).click();
+    await syncer.getByRole('button', { name: 'Syncing…' }).waitFor();
+    await queue.getByRole('button', { name: 'Confirm' }).click();
+    await expect(syncer.getByRole('button', { name: 'Syncing…' }).count()).resolves.toBe(1);
     await syncer.getByRole('button', { name: 'Sync Now' }).waitFor({ timeout: 30_000 });
 
     // Both the confirmation and the synced activities are there, in both tabs.

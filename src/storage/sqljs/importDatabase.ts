@@ -8,9 +8,23 @@ import { hasSqliteHeader } from '../sqliteHeader.ts';
 import { StorageError } from '../storageError.ts';
 import { openSqlJsDatabase } from './sqlJsDatabase.ts';
 
+/**
+ * A file in WAL mode (as the CLI and the server write them) says so in header bytes 18 and 19;
+ * a closed one has nothing left in its WAL, and marking it rollback-journal lets sql.js, which
+ * has no WAL support, open it (https://www.sqlite.org/fileformat2.html#file_format_version_numbers).
+ */
+function withoutWal(file: Uint8Array): Uint8Array {
+  if (file[18] !== 2 && file[19] !== 2) return file;
+  const copy = file.slice();
+  copy[18] = 1;
+  copy[19] = 1;
+  return copy;
+}
+
 /** The bytes to save in place of the current database. */
-export async function prepareImport(sqlJs: SqlJsStatic, file: Uint8Array): Promise<Uint8Array> {
-  if (!hasSqliteHeader(file)) throw new StorageError('not-a-database', 'This file is not a SQLite database');
+export async function prepareImport(sqlJs: SqlJsStatic, upload: Uint8Array): Promise<Uint8Array> {
+  if (!hasSqliteHeader(upload)) throw new StorageError('not-a-database', 'This file is not a SQLite database');
+  const file = withoutWal(upload);
   let migrated: Uint8Array | null = null;
   let db: Awaited<ReturnType<typeof openSqlJsDatabase>>;
   try {
