@@ -24,7 +24,7 @@ export interface HoldingActivity {
   fee: string | null;
 }
 
-export interface Position {
+interface Position {
   symbol: string;
   currency: string;
   quantity: string;
@@ -32,7 +32,7 @@ export interface Position {
   costBasis: string;
 }
 
-export interface CashBalance {
+interface CashBalance {
   currency: string;
   balance: string;
 }

@@ -19,7 +19,7 @@ export interface Correction {
   activityDate: string;
 }
 
-export class ReviewError extends Error {
+class ReviewError extends Error {
   override readonly name = 'ReviewError';
 }
 
