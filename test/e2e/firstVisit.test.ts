@@ -10,6 +10,8 @@ describe('first visit', () => {
     await expect(page.getByRole('link', { name: /Connect/ }).innerText()).resolves.toContain('Last synced: just now');
     await page.getByText('1 account needs attention').waitFor();
     await page.getByText(/^New accounts found: .*Crypto/).waitFor();
+    // The first install taking control is not an update.
+    await expect(page.getByText('Update available').count()).resolves.toBe(0);
     const rows = page.locator('.account-rows li');
     await expect(rows.count()).resolves.toBe(5);
     await expect(rows.filter({ hasText: 'Crypto' }).innerText()).resolves.toContain('Excluded from sync');

@@ -24,6 +24,14 @@ try {
   await page.goto(server.url);
   await page.getByText('Last synced: just now').first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(out, 'connect-desktop.png') });
+  await page.goto(`${server.url}/#/holdings`);
+  await page.getByRole('table', { name: 'Totals' }).waitFor();
+  await page.screenshot({ path: join(out, 'holdings-desktop.png') });
+  await page.goto(`${server.url}/#/activities`);
+  await page.getByRole('list', { name: 'Needs review' }).waitFor();
+  await page.screenshot({ path: join(out, 'activities-desktop.png') });
+  await page.goto(server.url);
+  await page.getByText('Last synced: just now').first().waitFor();
   await page.getByRole('button', { name: 'Collapse the sidebar' }).click();
   await page.getByRole('link', { name: /Connect/ }).hover();
   await page.getByRole('tooltip', { name: /Connect/ }).waitFor();

@@ -36,9 +36,14 @@ export function connectWorker(scriptUrl: string): WorkerConnection {
     workbox.addEventListener('waiting', () => {
       updateWaiting.value = true;
     });
-    workbox.addEventListener('controlling', () => {
-      // Accepted here: reload now. Accepted in another tab: this tab runs old code against the
-      // new worker, so offer the reload (never do it by surprise).
+    // A change of controller when there was one before is a new version taking over; the
+    // first install claiming this page is not. Accepted here: reload now. Accepted in another
+    // tab: this tab runs old code against the new worker, so offer the reload.
+    let controlled = navigator.serviceWorker.controller !== null;
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      const update = controlled;
+      controlled = true;
+      if (!update) return;
       if (accepted) window.location.reload();
       else updateWaiting.value = true;
     });
