@@ -2,10 +2,11 @@
  * Backup: the current cloud's database as a `.sqlite` file (it opens in the sqlite3 shell),
  * and a file imported back in its place, checked by the worker before anything is replaced.
  */
-import { type ReadonlySignal, signal } from '@preact/signals';
+import type { ReadonlySignal } from '@preact/signals';
 import { databaseKey, loadCloudSettings } from '../../pwa/cloudSettings.ts';
 import { idbReader } from '../../storage/sqljs/byteStore.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
+import { createAction } from './action.ts';
 
 export interface BackupModel {
   busy: ReadonlySignal<boolean>;
@@ -23,19 +24,7 @@ function download(bytes: Uint8Array, name: string): void {
 }
 
 export function createBackupModel(worker: Pick<WorkerConnection, 'send'>, today: () => string): BackupModel {
-  const busy = signal(false);
-  const message = signal<string | null>(null);
-  const run = async (action: () => Promise<string>) => {
-    busy.value = true;
-    message.value = null;
-    try {
-      message.value = await action();
-    } catch (error) {
-      message.value = error instanceof Error ? error.message : String(error);
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, message, run } = createAction();
   return {
     busy,
     message,

@@ -2,6 +2,7 @@
 import { type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import type { ReviewDecision } from '../../pwa/swProtocol.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
+import { createAction } from './action.ts';
 
 export interface ReviewModel {
   /** The activity whose correction form is open. */
@@ -13,23 +14,16 @@ export interface ReviewModel {
 
 export function createReviewModel(worker: Pick<WorkerConnection, 'send'>): ReviewModel {
   const editing = signal<string | null>(null);
-  const busy = signal(false);
-  const error = signal<string | null>(null);
+  const { busy, message, run } = createAction();
   return {
     editing,
     busy,
-    error,
-    async decide(id, decision) {
-      busy.value = true;
-      error.value = null;
-      try {
+    error: message,
+    decide: (id, decision) =>
+      run(async () => {
         await worker.send({ type: 'review-activity', id, decision });
         editing.value = null;
-      } catch (failure) {
-        error.value = failure instanceof Error ? failure.message : String(failure);
-      } finally {
-        busy.value = false;
-      }
-    },
+        return null;
+      }),
   };
 }

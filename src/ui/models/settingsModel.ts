@@ -2,6 +2,7 @@
 import { type ReadonlySignal, signal } from '@preact/signals';
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
+import { createAction } from './action.ts';
 
 /** A form field: the component writes it as the user types. */
 export interface Field {
@@ -28,20 +29,7 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
   const authUrl = signal('');
   const apiKey = signal('');
   const refreshToken = signal('');
-  const busy = signal(false);
-  const message = signal<string | null>(null);
-
-  const run = async (action: () => Promise<string>) => {
-    busy.value = true;
-    message.value = null;
-    try {
-      message.value = await action();
-    } catch (error) {
-      message.value = error instanceof Error ? error.message : String(error);
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, message, run } = createAction();
 
   return {
     apiUrl,

@@ -1,0 +1,29 @@
+/** A user action that takes a while: busy while it runs, then a sentence about how it went. */
+import { type ReadonlySignal, signal } from '@preact/signals';
+
+export interface Action {
+  busy: ReadonlySignal<boolean>;
+  /** What the last run said: its own words on success (or nothing), the error's on failure. */
+  message: ReadonlySignal<string | null>;
+  run(action: () => Promise<string | null>): Promise<void>;
+}
+
+export function createAction(): Action {
+  const busy = signal(false);
+  const message = signal<string | null>(null);
+  return {
+    busy,
+    message,
+    async run(action) {
+      busy.value = true;
+      message.value = null;
+      try {
+        message.value = await action();
+      } catch (error) {
+        message.value = error instanceof Error ? error.message : String(error);
+      } finally {
+        busy.value = false;
+      }
+    },
+  };
+}
