@@ -92,7 +92,12 @@ interface SyncAccount {
   providerAccountId: string;
 }
 
-async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount): Promise<AccountOutcome> {
+/** `changed` collects the accounts whose activities a committed page inserted or updated. */
+async function syncAccountActivities(
+  deps: BrokerSyncDeps,
+  account: SyncAccount,
+  changed: Set<string>,
+): Promise<AccountOutcome> {
   const { db, cloud, clock, emit } = deps;
   const maxPages = deps.maxPages ?? MAX_PAGES;
   const now = () => toIso(clock.now());
@@ -179,6 +184,7 @@ async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount)
       db.transaction(() => {
         for (const activity of mapped) {
           const result = upsertSyncedActivity(db, activity, runId, claimed, now());
+          if (result === 'inserted' || result === 'updated') changed.add(account.id);
           if (result === 'inserted') summary.inserted++;
           else if (result === 'updated') summary.updated++;
           else summary.skipped++;
@@ -238,6 +244,8 @@ interface Progressing {
   newAccounts: NewAccount[];
   accounts: AccountOutcome[];
   signedOut: boolean;
+  /** Accounts whose activities changed, even if their sync was then cut short. */
+  changed: Set<string>;
 }
 
 /** Steps 1 to 4 of MISSION 2. Throws for a failure of the sync as a whole. */
@@ -277,7 +285,7 @@ async function syncBrokers(deps: BrokerSyncDeps, state: Progressing): Promise<vo
 
   for (const account of enabled) {
     try {
-      state.accounts.push(await syncAccountActivities(deps, account));
+      state.accounts.push(await syncAccountActivities(deps, account, state.changed));
     } catch (error) {
       if (!isCloudError(error, 'not-signed-in')) throw error;
       state.signedOut = true;
@@ -374,6 +382,7 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
     newAccounts: [],
     accounts: [],
     signedOut: false,
+    changed: new Set(),
   };
   let result: SyncResult;
   // Set when the sync as a whole failed; otherwise a failure is some account's.
@@ -392,11 +401,7 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
   if (errorCode === null && failures.length > 0 && failures.every((account) => account.errorCode === 'network')) {
     errorCode = 'network';
   }
-  const changed = state.accounts.filter((account) => account.inserted + account.updated > 0);
-  updatePortfolio(
-    deps,
-    changed.map((account) => account.accountId),
-  );
+  updatePortfolio(deps, [...state.changed]);
   finishSyncRun(db, runId, { status: syncRunStatus(result), message: result.message, errorCode, result }, now());
   try {
     await db.persist();

@@ -5,10 +5,15 @@
  *   transfers out. Cost basis uses the average-cost method: a buy adds quantity × price + fee,
  *   a transfer in adds quantity × price (its book value), a sell or transfer out removes its
  *   share of the cost at the average cost, a split adds shares at no cost.
- * - A SPLIT's `quantity` is the number of shares it added (10 held, 10-for-1: +90), as the
- *   demo cloud and SnapTrade report it.
- * - Cash per account and currency is the sum of the activities' signed amounts (a buy's amount
- *   is negative); a trade without an amount moves cash by its quantity × price and fee.
+ * - A SPLIT's `quantity` is the number of shares it added (10 held, 10-for-1: +90), or took
+ *   away when negative (a reverse split), as the demo cloud and SnapTrade report it.
+ * - Cash per account and currency: each activity's amount, then its fee. As in CLOUD_API.md's
+ *   example (a BUY of 10 @ 112.45 has amount -1124.5 and fee 4.95), the amount is the value and
+ *   the fee comes on top. The direction follows the type whatever sign the cloud used: buys,
+ *   withdrawals, fees and taxes take cash out, sells, deposits, dividends, interest and credits
+ *   bring it in; an adjustment keeps its sign. A trade without an amount moves quantity × price.
+ * - At the same instant, what adds shares is counted before what removes them, then the order
+ *   the activities arrived in: a sell and a buy on one date-only day must not sell from nothing.
  * - Only POSTED activities count: one waiting for review (DRAFT) counts once confirmed.
  */
 import Big from 'big.js';
@@ -52,12 +57,17 @@ const AVERAGE_PLACES = 10;
 const INCREASES = new Set(['BUY', 'TRANSFER_IN', 'SPLIT']);
 const DECREASES = new Set(['SELL', 'TRANSFER_OUT']);
 
+const OUTFLOWS = new Set(['BUY', 'WITHDRAWAL', 'FEE', 'TAX']);
+const INFLOWS = new Set(['SELL', 'DEPOSIT', 'DIVIDEND', 'INTEREST', 'CREDIT']);
+
 function cashMovement(activity: HoldingActivity): Big {
-  if (activity.amount !== null) return big(activity.amount);
-  const gross = big(activity.quantity).times(big(activity.unitPrice));
-  if (activity.activityType === 'BUY') return gross.plus(big(activity.fee)).neg();
-  if (activity.activityType === 'SELL') return gross.minus(big(activity.fee));
-  return ZERO;
+  const type = activity.activityType;
+  const value =
+    activity.amount !== null ? big(activity.amount) : big(activity.quantity).times(big(activity.unitPrice)).abs();
+  const fee = big(activity.fee).abs();
+  if (OUTFLOWS.has(type)) return value.abs().neg().minus(fee);
+  if (INFLOWS.has(type)) return value.abs().minus(fee);
+  return (activity.amount === null ? ZERO : value).minus(fee);
 }
 
 /** Holdings of one account, from its activities in date order. */
@@ -75,11 +85,14 @@ export function computeHoldings(activities: Iterable<HoldingActivity>, accountCu
     if (!activity.symbol || !(INCREASES.has(type) || DECREASES.has(type))) continue;
     const key = `${activity.symbol}\u001f${currency}`;
     const position = positions.get(key) ?? { symbol: activity.symbol, currency, quantity: ZERO, cost: ZERO };
-    const units = big(activity.quantity).abs();
+    // A split's sign says which way it went; every other quantity is a size.
+    const units = type === 'SPLIT' ? big(activity.quantity) : big(activity.quantity).abs();
+    const value = () =>
+      activity.unitPrice !== null ? units.times(big(activity.unitPrice)) : big(activity.amount).abs();
     if (type === 'BUY') {
-      position.cost = position.cost.plus(units.times(big(activity.unitPrice))).plus(big(activity.fee));
+      position.cost = position.cost.plus(value()).plus(big(activity.fee).abs());
     } else if (type === 'TRANSFER_IN') {
-      position.cost = position.cost.plus(units.times(big(activity.unitPrice)));
+      position.cost = position.cost.plus(value());
     } else if (DECREASES.has(type) && position.quantity.gt(0)) {
       const share = units.gte(position.quantity)
         ? position.cost

@@ -172,7 +172,6 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
       amount: Number(
         new Big('160.25')
           .times(i + 1)
-          .plus('4.95')
           .neg()
           .toFixed(2),
       ),

@@ -406,9 +406,10 @@ class AccountHistory {
   trade(day: string, hour: number, sec: DemoSecurity, side: 'BUY' | 'SELL', units: Big): void {
     const price = priceOn(sec, day);
     const gross = price.times(units).round(2);
+    // As CLOUD_API.md's example has it: the amount is the trade's value, the fee comes on top.
     const fee = new Big(this.plan.tradeFee);
-    const amount = side === 'BUY' ? gross.plus(fee).neg() : gross.minus(fee);
-    this.cash = this.cash.plus(amount);
+    const amount = side === 'BUY' ? gross.neg() : gross;
+    this.cash = this.cash.plus(amount).minus(fee);
     this.holdings.set(
       sec.symbol,
       side === 'BUY' ? this.held(sec.symbol).plus(units) : this.held(sec.symbol).minus(units),

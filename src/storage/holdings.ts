@@ -11,7 +11,9 @@ export function recomputeHoldings(db: SqlDatabase, accountIds: readonly string[]
       const activities = db.all<HoldingActivity & Record<string, string | null>>(
         `SELECT activity_type AS activityType, status, symbol, currency, quantity, unit_price AS unitPrice, amount, fee
          FROM activities WHERE account_id = ? AND status = 'POSTED'
-         ORDER BY activity_date, id`,
+         ORDER BY activity_date,
+           CASE WHEN activity_type IN ('BUY', 'TRANSFER_IN', 'SPLIT') THEN 0 ELSE 1 END,
+           rowid`,
         [accountId],
       );
       const { positions, cash } = computeHoldings(activities, account.currency ?? 'USD');

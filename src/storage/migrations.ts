@@ -219,16 +219,51 @@ export function assertMigratable(db: SqlDatabase, list: readonly Migration[] = m
   return version;
 }
 
-/** Brings `db` to the latest schema; each migration commits with its version, or not at all. */
+/**
+ * Brings `db` to the latest schema in one transaction: every pending migration, then their
+ * backfills (which use today's code, so they run against today's schema), or nothing at all.
+ */
 export function migrate(db: SqlDatabase, list: readonly Migration[] = migrations): { from: number; to: number } {
   const from = assertMigratable(db, list);
-  for (const migration of list) {
-    if (migration.version <= from) continue;
+  const pending = list.filter((migration) => migration.version > from);
+  if (pending.length > 0) {
     db.transaction(() => {
-      db.exec(migration.sql);
-      migration.backfill?.(db);
-      db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${migration.version}`);
+      for (const migration of pending) db.exec(migration.sql);
+      for (const migration of pending) migration.backfill?.(db);
+      db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${latestVersion(list)}`);
     });
   }
   return { from, to: latestVersion(list) };
+}
+
+/** The tables a Folio Sync file of each version has; a file stamped as ours without them is not ours. */
+const REQUIRED_TABLES: readonly [version: number, tables: readonly string[]][] = [
+  [1, ['platforms', 'accounts', 'activities', 'import_runs', 'brokers_sync_state', 'sync_runs', 'settings']],
+  [2, ['holdings', 'cash_balances']],
+];
+
+/**
+ * Stricter than opening: a file a user imports must be a Folio Sync database already (stamped
+ * with our application id, with the tables of its version), not an empty or foreign one that
+ * opening would happily turn into a new, empty database over their data.
+ */
+export function assertFolioDatabase(db: SqlDatabase): void {
+  assertMigratable(db);
+  const applicationId = db.get<{ application_id: number }>('PRAGMA application_id')?.application_id ?? 0;
+  const version = db.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
+  if (applicationId !== APPLICATION_ID || version < 1) {
+    throw new StorageError('foreign-database', 'This SQLite file is not a Folio Sync database');
+  }
+  const present = new Set(
+    db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((row) => row.name),
+  );
+  const missing = REQUIRED_TABLES.filter(([since]) => since <= version)
+    .flatMap(([, tables]) => tables)
+    .filter((table) => !present.has(table));
+  if (missing.length > 0) {
+    throw new StorageError(
+      'foreign-database',
+      `This Folio Sync database is incomplete (no ${missing.join(', ')} table)`,
+    );
+  }
 }

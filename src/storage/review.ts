@@ -62,15 +62,19 @@ export function correctActivity(db: SqlDatabase, id: string, correction: Correct
     throw new ReviewError(`"${correction.activityType}" is not an activity type`);
   const date = Date.parse(correction.activityDate);
   if (Number.isNaN(date)) throw new ReviewError(`"${correction.activityDate}" is not a date`);
-  const values = [
-    type,
+  const decimals = [
     checkedDecimal('Quantity', correction.quantity),
     checkedDecimal('Price', correction.unitPrice),
     checkedDecimal('Amount', correction.amount),
-    new Date(date).toISOString(),
   ];
   return db.transaction(() => {
     const accountId = accountOf(db, id);
+    // A day given without a time keeps the activity's time of day, so its order within the day stays.
+    const stored = db.get<{ activity_date: string }>('SELECT activity_date FROM activities WHERE id = ?', [id]);
+    const iso = new Date(date).toISOString();
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(correction.activityDate.trim()) ? iso.slice(0, 10) : null;
+    const activityDate = day && stored ? `${day}${stored.activity_date.slice(10)}` : iso;
+    const values = [type, ...decimals, activityDate];
     db.run(
       `UPDATE activities SET activity_type = ?, quantity = ?, unit_price = ?, amount = ?, activity_date = ?,
          status = 'POSTED', is_user_modified = 1, updated_at = ? WHERE id = ?`,

@@ -86,6 +86,9 @@ export interface ActivityFilter {
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
+const isDay = (text: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+
 function where(filter: ActivityFilter): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
@@ -97,11 +100,12 @@ function where(filter: ActivityFilter): { sql: string; params: SqlValue[] } {
     clauses.push('v.activity_type = ?');
     params.push(filter.type);
   }
-  if (filter.from) {
+  // A date that is not a plain day (half typed, or out of range) filters nothing.
+  if (filter.from && isDay(filter.from)) {
     clauses.push('v.activity_date >= ?');
     params.push(filter.from);
   }
-  if (filter.to) {
+  if (filter.to && isDay(filter.to)) {
     clauses.push('v.activity_date < ?');
     params.push(utcDay(Date.parse(`${filter.to}T00:00:00Z`) + DAY_MS));
   }

@@ -508,7 +508,9 @@ describe('portfolio update', () => {
       for (const activity of account.activities) {
         if (activity.type === 'UNKNOWN' || typeof activity.amount !== 'number') continue;
         const currency = (activity.currency as { code: string }).code;
-        cash.set(currency, (cash.get(currency) ?? new Big(0)).plus(activity.amount));
+        // The demo signs amounts as cash moves and charges fees on top (CLOUD_API.md's convention).
+        const fee = typeof activity.fee === 'number' ? activity.fee : 0;
+        cash.set(currency, (cash.get(currency) ?? new Big(0)).plus(activity.amount).minus(fee));
       }
       const stored = h.db.all<{ currency: string; balance: string }>(
         'SELECT currency, balance FROM cash_balances WHERE account_id = ? ORDER BY currency',

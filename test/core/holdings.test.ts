@@ -35,19 +35,57 @@ describe('holdings', () => {
     expect(cash).toEqual([{ currency: 'CAD', balance: '3485' }]);
   });
 
-  it("uses the activities' own signed amounts for cash when they have them", () => {
-    const { cash } = computeHoldings(
+  it('reads amounts as CLOUD_API.md shows them: the value, with the fee on top', () => {
+    const { positions, cash } = computeHoldings(
       [
-        activity({ activityType: 'BUY', symbol: 'X', quantity: '1', unitPrice: '10', fee: '1', amount: '-11' }),
-        activity({ activityType: 'DIVIDEND', symbol: 'X', amount: '0.5' }),
-        activity({ activityType: 'INTEREST', amount: '0.25' }),
-        activity({ activityType: 'FEE', amount: '-2' }),
-        activity({ activityType: 'TAX', amount: '-0.08' }),
-        activity({ activityType: 'WITHDRAWAL', amount: '-100' }),
+        activity({ activityType: 'DEPOSIT', amount: '2000' }),
+        // CLOUD_API.md's example activity.
+        activity({
+          activityType: 'BUY',
+          symbol: 'VFV.TO',
+          quantity: '10',
+          unitPrice: '112.45',
+          amount: '-1124.5',
+          fee: '4.95',
+        }),
       ],
       'CAD',
     );
-    expect(cash).toEqual([{ currency: 'CAD', balance: '-112.33' }]);
+    expect(cash).toEqual([{ currency: 'CAD', balance: '870.55' }]);
+    expect(positions[0]).toMatchObject({ costBasis: '1129.45', averageCost: '112.945' });
+  });
+
+  it('moves cash the way the type says, whichever sign the cloud used', () => {
+    const { cash } = computeHoldings(
+      [
+        activity({ activityType: 'DEPOSIT', amount: '100' }),
+        activity({ activityType: 'DIVIDEND', symbol: 'X', amount: '0.5' }),
+        activity({ activityType: 'INTEREST', amount: '-0.25' }),
+        activity({ activityType: 'FEE', amount: '2' }),
+        activity({ activityType: 'TAX', amount: '-0.08' }),
+        activity({ activityType: 'WITHDRAWAL', amount: '10' }),
+        activity({ activityType: 'ADJUSTMENT', amount: '-1' }),
+      ],
+      'CAD',
+    );
+    // 100 + 0.5 + 0.25 - 2 - 0.08 - 10 - 1
+    expect(cash).toEqual([{ currency: 'CAD', balance: '87.67' }]);
+  });
+
+  it('costs a buy without a price at its amount', () => {
+    const { positions } = computeHoldings(
+      [activity({ activityType: 'BUY', symbol: 'X', quantity: '4', amount: '-100', fee: '1' })],
+      'CAD',
+    );
+    expect(positions[0]).toMatchObject({ quantity: '4', costBasis: '101', averageCost: '25.25' });
+  });
+
+  it('applies a reverse split (a negative split) as shares taken away at no cost', () => {
+    const { positions } = computeHoldings(
+      [buy('X', '100', '10'), activity({ activityType: 'SPLIT', symbol: 'X', quantity: '-90' })],
+      'CAD',
+    );
+    expect(positions[0]).toMatchObject({ quantity: '10', costBasis: '1000', averageCost: '100' });
   });
 
   it('applies a split as added shares at no cost', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIG_ACCOUNTS, writeBigDatabase } from './support/bigDatabase.ts';
 import { useBrowserApp } from './support/browserApp.ts';
@@ -32,6 +33,14 @@ describe('the synced data', () => {
       );
     }
     await expect(page.getByRole('table', { name: 'Totals' }).getByRole('row').count()).resolves.toBe(3); // CAD, USD
+    // In total: VFV.TO is held in three accounts.
+    const vfv = app.server.demo
+      .dataset()
+      .accounts.reduce((sum, candidate) => sum.plus(candidate.holdings.get('VFV.TO') ?? 0), new Big(0));
+    const total = page.getByRole('table', { name: 'All accounts by symbol' }).getByRole('row', { name: /^VFV\.TO/ });
+    await expect(total.getByRole('cell').first().textContent()).resolves.toBe(
+      new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 }).format(Number(vfv.toFixed())),
+    );
   });
 
   it('reviews the flagged activity end to end: corrected, it counts, and the account is up to date', async () => {

@@ -230,11 +230,15 @@ describe('backup', () => {
     const foreign = new SQL.Database();
     foreign.run('CREATE TABLE recipes (name TEXT)');
     const newer = new SQL.Database();
-    newer.run(`PRAGMA application_id = ${0x464f4c49}; PRAGMA user_version = 99`);
+    newer.run(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 99`);
+    const stampedButEmpty = new SQL.Database();
+    stampedButEmpty.run(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 2`);
     const attempts: [Uint8Array, string][] = [
       [new TextEncoder().encode('my notes'), 'This file is not a SQLite database'],
       [new Uint8Array(), 'This file is not a SQLite database'],
+      [new SQL.Database().export(), 'This SQLite file is not a Folio Sync database'],
       [foreign.export(), 'This SQLite file is not a Folio Sync database'],
+      [stampedButEmpty.export(), 'This Folio Sync database is incomplete'],
       [newer.export(), 'This database was written by a newer Folio Sync'],
     ];
     for (const [bytes, message] of attempts) {

@@ -4,6 +4,7 @@
  * Folio Sync is refused with a StorageError saying which; an older one is migrated.
  */
 import type { SqlJsStatic } from 'sql.js';
+import { assertFolioDatabase } from '../migrations.ts';
 import { hasSqliteHeader } from '../sqliteHeader.ts';
 import { StorageError } from '../storageError.ts';
 import { openSqlJsDatabase } from './sqlJsDatabase.ts';
@@ -25,6 +26,17 @@ function withoutWal(file: Uint8Array): Uint8Array {
 export async function prepareImport(sqlJs: SqlJsStatic, upload: Uint8Array): Promise<Uint8Array> {
   if (!hasSqliteHeader(upload)) throw new StorageError('not-a-database', 'This file is not a SQLite database');
   const file = withoutWal(upload);
+  // Checked as it is, before opening migrates it: an empty file would otherwise become a new database.
+  const raw = await openSqlJsDatabase(sqlJs, { load: () => Promise.resolve(file) }, { migrate: false }).catch(
+    (error: unknown) => {
+      throw new StorageError('not-a-database', `This database file cannot be read: ${String(error)}`, { cause: error });
+    },
+  );
+  try {
+    assertFolioDatabase(raw);
+  } finally {
+    raw.close();
+  }
   let migrated: Uint8Array | null = null;
   let db: Awaited<ReturnType<typeof openSqlJsDatabase>>;
   try {

@@ -14,8 +14,12 @@ import type { ByteStore } from './byteStore.ts';
 
 const CONNECTION_PRAGMAS = 'PRAGMA foreign_keys = ON';
 
-/** Loads the saved database (or starts an empty one) and migrates it to the latest schema. */
-export async function openSqlJsDatabase(sqlJs: SqlJsStatic, store: ByteStore): Promise<SqlDatabase> {
+/** Loads the saved database (or starts an empty one) and migrates it to the latest schema (unless told not to). */
+export async function openSqlJsDatabase(
+  sqlJs: SqlJsStatic,
+  store: ByteStore,
+  options: { migrate?: boolean } = {},
+): Promise<SqlDatabase> {
   const saved = await store.load();
   const db: Database = new sqlJs.Database(saved ?? null);
   db.exec(CONNECTION_PRAGMAS);
@@ -86,7 +90,7 @@ export async function openSqlJsDatabase(sqlJs: SqlJsStatic, store: ByteStore): P
     },
   };
   try {
-    migrate(database);
+    if (options.migrate !== false) migrate(database);
   } catch (error) {
     db.close();
     throw error;

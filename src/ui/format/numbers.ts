@@ -26,7 +26,8 @@ const quantityFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits:
 export const formatQuantity = (quantity: string | null): string =>
   quantity === null ? '' : quantityFormat.format(Number(quantity));
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+/** Trade dates are days, stored as UTC instants: shown in UTC, so the day is the one the filters use. */
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export const formatDate = (iso: string): string => dateFormat.format(new Date(iso));

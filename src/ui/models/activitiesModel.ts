@@ -56,8 +56,11 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     search: search.value,
   }));
   const total = computed(() => (db.value ? countActivities(db.value, filter.value) : 0));
-  const first = computed(() => Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN));
   const count = computed(() => Math.ceil(height.value / ROW_HEIGHT) + 2 * OVERSCAN);
+  // Clamped, so a list that shrank under a scrolled view still shows its last rows.
+  const first = computed(() =>
+    Math.max(0, Math.min(Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN, total.value - count.value)),
+  );
 
   return {
     accountId,

@@ -123,7 +123,10 @@ function ReviewQueue({ models }: { models: AppModels }) {
       <h2 id="review-title">
         {queue.length} {queue.length === 1 ? 'activity needs' : 'activities need'} review
       </h2>
-      <p class="muted">They do not count in your holdings until you confirm or correct them.</p>
+      <p class="muted">
+        They do not count in your holdings until you decide: Confirm takes one as it is (an UNKNOWN type still moves no
+        shares), Correct says what it really was, Delete removes it for good.
+      </p>
       {review.error.value && (
         <p class="notice" role="alert">
           {review.error.value}

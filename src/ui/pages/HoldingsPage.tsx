@@ -2,14 +2,14 @@ import Big from 'big.js';
 import type { AppModels } from '../appModels.ts';
 import { formatMoney, formatQuantity } from '../format/numbers.ts';
 
-/** Sums of decimal strings per currency, exactly. */
-function totalsByCurrency(entries: { currency: string; value: string }[]): [string, string][] {
+/** Sums of decimal strings by key, exactly, in key order. */
+function sumBy<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): [string, string][] {
   const totals = new Map<string, Big>();
-  for (const { currency, value } of entries) totals.set(currency, (totals.get(currency) ?? new Big(0)).plus(value));
-  return [...totals.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, total]) => [currency, total.toFixed()]);
+  for (const row of rows) totals.set(key(row), (totals.get(key(row)) ?? new Big(0)).plus(value(row)));
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, total]) => [name, total.toFixed()]);
 }
+
+const SEPARATOR = '\u001f';
 
 export function HoldingsPage({ models }: { models: AppModels }) {
   const holdings = models.data.holdings.value;
@@ -18,8 +18,33 @@ export function HoldingsPage({ models }: { models: AppModels }) {
     (account) =>
       holdings.some((row) => row.accountId === account.id) || cash.some((row) => row.accountId === account.id),
   );
-  const bookValue = totalsByCurrency(holdings.map((row) => ({ currency: row.currency, value: row.costBasis })));
-  const cashTotal = totalsByCurrency(cash.map((row) => ({ currency: row.currency, value: row.balance })));
+  // In total: each symbol across accounts, then book value and cash per currency.
+  const symbols = new Map<string, { symbol: string; currency: string; quantity: Big; book: Big }>();
+  for (const row of holdings) {
+    const key = `${row.symbol}${SEPARATOR}${row.currency}`;
+    const total = symbols.get(key) ?? {
+      symbol: row.symbol,
+      currency: row.currency,
+      quantity: new Big(0),
+      book: new Big(0),
+    };
+    total.quantity = total.quantity.plus(row.quantity);
+    total.book = total.book.plus(row.costBasis);
+    symbols.set(key, total);
+  }
+  const bySymbol = [...symbols.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, total]) => ({ ...total, quantity: total.quantity.toFixed(), book: total.book.toFixed() }));
+  const bookValue = sumBy(
+    holdings,
+    (row) => row.currency,
+    (row) => row.costBasis,
+  );
+  const cashTotal = sumBy(
+    cash,
+    (row) => row.currency,
+    (row) => row.balance,
+  );
   return (
     <>
       <h1>Holdings</h1>
@@ -33,6 +58,30 @@ export function HoldingsPage({ models }: { models: AppModels }) {
         <>
           <section class="card" aria-labelledby="total-title">
             <h2 id="total-title">All accounts</h2>
+            <div class="table-scroll">
+              <table aria-label="All accounts by symbol">
+                <thead>
+                  <tr>
+                    <th scope="col">Symbol</th>
+                    <th scope="col" class="num">
+                      Quantity
+                    </th>
+                    <th scope="col" class="num">
+                      Book value
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {bySymbol.map((row) => (
+                    <tr key={`${row.symbol}-${row.currency}`}>
+                      <th scope="row">{row.symbol}</th>
+                      <td class="num">{formatQuantity(row.quantity)}</td>
+                      <td class="num">{formatMoney(row.book, row.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             <table aria-label="Totals">
               <thead>
                 <tr>
@@ -46,17 +95,13 @@ export function HoldingsPage({ models }: { models: AppModels }) {
                 </tr>
               </thead>
               <tbody>
-                {[...new Set([...bookValue, ...cashTotal].map(([currency]) => currency))].sort().map((currency) => {
-                  const book = bookValue.find(([c]) => c === currency)?.[1] ?? '0';
-                  const money = cashTotal.find(([c]) => c === currency)?.[1] ?? '0';
-                  return (
-                    <tr key={currency}>
-                      <th scope="row">{currency}</th>
-                      <td class="num">{formatMoney(book, currency)}</td>
-                      <td class="num">{formatMoney(money, currency)}</td>
-                    </tr>
-                  );
-                })}
+                {[...new Set([...bookValue, ...cashTotal].map(([currency]) => currency))].sort().map((currency) => (
+                  <tr key={currency}>
+                    <th scope="row">{currency}</th>
+                    <td class="num">{formatMoney(bookValue.find(([c]) => c === currency)?.[1] ?? '0', currency)}</td>
+                    <td class="num">{formatMoney(cashTotal.find(([c]) => c === currency)?.[1] ?? '0', currency)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </section>
