@@ -243,12 +243,11 @@ interface Progressing {
   accountsSynced: number;
   newAccounts: NewAccount[];
   accounts: AccountOutcome[];
-  signedOut: boolean;
   /** Accounts whose activities changed, even if their sync was then cut short. */
   changed: Set<string>;
 }
 
-/** Steps 1 to 4 of MISSION 2. Throws for a failure of the sync as a whole. */
+/** Steps 1 to 4 of MISSION 2. Throws for a failure of the sync as a whole, or a sign-out. */
 async function syncBrokers(deps: BrokerSyncDeps, state: Progressing): Promise<void> {
   const { db, cloud, clock } = deps;
   const now = () => toIso(clock.now());
@@ -283,15 +282,8 @@ async function syncBrokers(deps: BrokerSyncDeps, state: Progressing): Promise<vo
   const enabled = accounts.filter((account) => account.syncEnabled);
   state.accountsSynced = enabled.length;
 
-  for (const account of enabled) {
-    try {
-      state.accounts.push(await syncAccountActivities(deps, account, state.changed));
-    } catch (error) {
-      if (!isCloudError(error, 'not-signed-in')) throw error;
-      state.signedOut = true;
-      return;
-    }
-  }
+  // A sign-out in an account's sync ends the whole sync (resultOfError), keeping what came before.
+  for (const account of enabled) state.accounts.push(await syncAccountActivities(deps, account, state.changed));
 }
 
 function summarize(state: Progressing): SyncResult {
@@ -300,8 +292,7 @@ function summarize(state: Progressing): SyncResult {
   const inserted = state.accounts.reduce((sum, account) => sum + account.inserted, 0);
   const updated = state.accounts.reduce((sum, account) => sum + account.updated, 0);
   let message: string;
-  if (state.signedOut) message = SIGNED_OUT;
-  else if (failed.length > 0) {
+  if (failed.length > 0) {
     message = `${failed.length} of ${plural(state.accounts.length, 'account')} failed: ${failed[0]?.error}`;
   } else {
     message = `Synced ${plural(state.accounts.length, 'account')}: ${inserted} new, ${updated} updated activities`;
@@ -311,7 +302,7 @@ function summarize(state: Progressing): SyncResult {
   return {
     success: failed.length === 0,
     message,
-    skipped: state.signedOut ? 'not-signed-in' : null,
+    skipped: null,
     connectionsSynced: state.connectionsSynced,
     accountsSynced: state.accountsSynced,
     activitiesSynced: {
@@ -381,7 +372,6 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
     accountsSynced: 0,
     newAccounts: [],
     accounts: [],
-    signedOut: false,
     changed: new Set(),
   };
   let result: SyncResult;
