@@ -5,7 +5,7 @@ import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
 
 /** A form field: the component writes it as the user types. */
-export interface Field {
+interface Field {
   value: string;
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { KNOWN_TYPES } from '../../core/needsReview.ts';
 import type { ActivityView } from '../../storage/views.ts';
 import type { AppModels } from '../appModels.ts';
+import { bindValue } from '../components/bindValue.ts';
 import { formatDate, formatMoney, formatQuantity } from '../format/numbers.ts';
 import { ROW_HEIGHT } from '../models/activitiesModel.ts';
 
@@ -49,12 +50,6 @@ function Correction({ activity, models }: { activity: ActivityView; models: AppM
   const price = useSignal(activity.unitPrice ?? '');
   const amount = useSignal(activity.amount ?? '');
   const date = useSignal(activity.date.slice(0, 10));
-  const text = (field: { value: string }) => ({
-    value: field.value,
-    onInput: (event: Event) => {
-      field.value = (event.currentTarget as HTMLInputElement).value;
-    },
-  });
   return (
     <form
       class="correction"
@@ -75,12 +70,7 @@ function Correction({ activity, models }: { activity: ActivityView; models: AppM
     >
       <label>
         Type
-        <select
-          value={type.value}
-          onChange={(event) => {
-            type.value = (event.currentTarget as HTMLSelectElement).value;
-          }}
-        >
+        <select {...bindValue(type)}>
           {CORRECTABLE_TYPES.map((option) => (
             <option key={option}>{option}</option>
           ))}
@@ -88,19 +78,19 @@ function Correction({ activity, models }: { activity: ActivityView; models: AppM
       </label>
       <label>
         Quantity
-        <input inputMode="decimal" {...text(quantity)} />
+        <input inputMode="decimal" {...bindValue(quantity)} />
       </label>
       <label>
         Price
-        <input inputMode="decimal" {...text(price)} />
+        <input inputMode="decimal" {...bindValue(price)} />
       </label>
       <label>
         Amount
-        <input inputMode="decimal" {...text(amount)} />
+        <input inputMode="decimal" {...bindValue(amount)} />
       </label>
       <label>
         Date
-        <input type="date" required {...text(date)} />
+        <input type="date" required {...bindValue(date)} />
       </label>
       <div class="actions">
         <button type="submit" class="primary" disabled={models.review.busy.value}>
@@ -176,22 +166,16 @@ function ReviewQueue({ models }: { models: AppModels }) {
 
 function Filters({ models }: { models: AppModels }) {
   const { activities, data } = models;
-  const bind = (field: { value: string }) => ({
-    value: field.value,
-    onInput: (event: Event) => {
-      field.value = (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
-    },
-  });
   return (
     <search>
       <form class="filters" aria-label="Filter activities" onSubmit={(event) => event.preventDefault()}>
         <label>
           Search
-          <input type="search" placeholder="Symbol or description" {...bind(activities.search)} />
+          <input type="search" placeholder="Symbol or description" {...bindValue(activities.search)} />
         </label>
         <label>
           Account
-          <select {...bind(activities.accountId)}>
+          <select {...bindValue(activities.accountId)}>
             <option value="">All accounts</option>
             {data.accounts.value.map((account) => (
               <option key={account.id} value={account.id}>
@@ -202,7 +186,7 @@ function Filters({ models }: { models: AppModels }) {
         </label>
         <label>
           Type
-          <select {...bind(activities.type)}>
+          <select {...bindValue(activities.type)}>
             <option value="">All types</option>
             {activities.types.value.map((type) => (
               <option key={type}>{type}</option>
@@ -211,11 +195,11 @@ function Filters({ models }: { models: AppModels }) {
         </label>
         <label>
           From
-          <input type="date" {...bind(activities.from)} />
+          <input type="date" {...bindValue(activities.from)} />
         </label>
         <label>
           To
-          <input type="date" {...bind(activities.to)} />
+          <input type="date" {...bindValue(activities.to)} />
         </label>
         <label class="check">
           <input

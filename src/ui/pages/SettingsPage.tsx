@@ -1,15 +1,9 @@
 import type { AppModels } from '../appModels.ts';
-import type { Field } from '../models/settingsModel.ts';
+import { bindValue } from '../components/bindValue.ts';
 
 export function SettingsPage({ models }: { models: AppModels }) {
   const { settings, sync, backup } = models;
   const status = sync.cloud.value;
-  const bind = (field: Field) => ({
-    value: field.value,
-    onInput: (event: Event) => {
-      field.value = (event.currentTarget as HTMLInputElement).value;
-    },
-  });
   return (
     <>
       <h1>Settings</h1>
@@ -28,19 +22,19 @@ export function SettingsPage({ models }: { models: AppModels }) {
         >
           <label>
             Cloud API URL
-            <input type="url" required placeholder="https://api.wealthfolio.app" {...bind(settings.apiUrl)} />
+            <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
           </label>
           <label>
             Auth URL
-            <input type="url" required placeholder="https://auth.wealthfolio.app" {...bind(settings.authUrl)} />
+            <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
           </label>
           <label>
             Publishable key (optional)
-            <input type="text" autocomplete="off" {...bind(settings.apiKey)} />
+            <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
           </label>
           <label>
             Refresh token
-            <input type="password" required autocomplete="off" {...bind(settings.refreshToken)} />
+            <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
           </label>
           <div class="actions">
             <button type="submit" class="primary" disabled={settings.busy.value}>
