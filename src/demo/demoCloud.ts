@@ -128,6 +128,11 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) {
       return error(400, 'bad_request', 'offset and limit must be non-negative integers');
     }
+    if (scenario.malformedActivities && offset >= scenario.malformedFromOffset) {
+      return new HttpResponse('{"data": [{"id": "act-1", "type": "BUY"', {
+        headers: { 'content-type': 'application/json' },
+      });
+    }
     const start = url.searchParams.get('start_date');
     const end = url.searchParams.get('end_date');
     const all = [...account.activities, ...liveTrades(account)].filter((activity) => {
@@ -253,12 +258,6 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
       if (scenario.pageDelayMs > 0) await delay(scenario.pageDelayMs);
       if (scenario.failingAccount?.accountId === account.plan.id) {
         return error(scenario.failingAccount.status, 'account_error', 'The brokerage rejected this request');
-      }
-      const offset = Number(new URL(request.url).searchParams.get('offset') ?? 0);
-      if (scenario.malformedActivities && offset >= scenario.malformedFromOffset) {
-        return new HttpResponse('{"data": [{"id": "act-1", "type": "BUY"', {
-          headers: { 'content-type': 'application/json' },
-        });
       }
       return activitiesPage(request, account);
     }),

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getResponse } from 'msw';
 import initSqlJs from 'sql.js';
 import { performBrokerSync } from '../../src/core/brokerSync.ts';
 import { createDemoCloud } from '../../src/demo/demoCloud.ts';
@@ -17,16 +16,11 @@ import { settingsCredentials } from '../../src/storage/settingsCredentials.ts';
 import type { SqlDatabase } from '../../src/storage/sqlDatabase.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import { createCloudClient } from '../../src/transport/brokerCloud.ts';
-import type { HttpClient } from '../../src/transport/http.ts';
+import { handlerHttp } from '../support/handlerHttp.ts';
 
 const RUNS = 5;
 const demo = createDemoCloud({ now: Date.now });
-const http: HttpClient = async (request) => {
-  const init = { method: request.method, headers: request.headers, ...(request.body ? { body: request.body } : {}) };
-  const response = await getResponse(demo.handlers, new Request(request.url, init));
-  if (!response) throw new Error(`no handler for ${request.url}`);
-  return { status: response.status, header: (name) => response.headers.get(name), body: await response.text() };
-};
+const http = handlerHttp({ 'http://demo.local': demo.handlers });
 
 async function timeSync(db: SqlDatabase): Promise<{ ms: number; upserted: number }> {
   setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN);
