@@ -8,20 +8,20 @@
  * never write at once; the versioned save is the second guard.
  */
 import type { SqlJsStatic } from 'sql.js';
-import { performBrokerSync, skippedResult } from '../src/core/brokerSync.ts';
-import { type Clock, type Sleep, toIso } from '../src/core/clock.ts';
+import { performBrokerSync } from '../src/core/brokerSync.ts';
+import type { Clock, Sleep } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/logger.ts';
-import { updatePortfolio } from '../src/core/portfolioUpdate.ts';
+import { reviewActivity } from '../src/core/review.ts';
+import { skippedResult } from '../src/core/syncOutcome.ts';
+import { recoverInterruptedSync } from '../src/core/syncRecovery.ts';
 import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
 import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
 import { type CloudSettings, databaseKey, loadCloudSettings, saveCloudSettings } from '../src/pwa/cloudSettings.ts';
 import type { Broadcast, CloudStatus, Command, CommandMap, CommandName, CommandReply } from '../src/pwa/swProtocol.ts';
-import { confirmActivity, correctActivity, deleteReviewedActivity } from '../src/storage/review.ts';
 import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
 import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
 import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
-import { failInterruptedSyncs } from '../src/storage/syncState.ts';
 import { createCloudClient } from '../src/transport/brokerCloud.ts';
 import type { HttpClient } from '../src/transport/http.ts';
 import { tokenStore } from './credentialStore.ts';
@@ -97,14 +97,12 @@ export function createSyncHost(deps: SyncHostDeps) {
           opened.retired
             ? null
             : performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger),
-        )) ?? skippedResult('not-due', 'The database was just replaced: sync again'),
+        )) ?? skippedResult('busy', 'The database was just replaced: sync again'),
     });
-    // A sync a closed worker left RUNNING is recovered, and a new file saved so pages can open it;
-    // only when no one else is writing (another worker instance may be mid-sync).
+    // What a closed worker's sync left (RUNNING rows, stale holdings) is recovered, and a new file
+    // saved so pages can open it; only when no one else is writing (another worker may be mid-sync).
     await deps.locks.request(WRITER_LOCK, { ifAvailable: true }, async (lock) => {
-      if (!lock) return;
-      failInterruptedSyncs(db, toIso(clock.now()));
-      await db.persist();
+      if (lock) await recoverInterruptedSync({ db, clock, emit: broadcast, log: deps.log });
     });
     return opened;
   }
@@ -188,16 +186,8 @@ export function createSyncHost(deps: SyncHostDeps) {
         const opened = await current();
         await exclusive(async () => {
           if (opened.retired) throw new Error('The database was just replaced: try again');
-          const { db } = opened;
-          const now = toIso(clock.now());
-          const accountId =
-            decision.kind === 'confirm'
-              ? confirmActivity(db, id, now)
-              : decision.kind === 'correct'
-                ? correctActivity(db, id, decision.correction, now)
-                : deleteReviewedActivity(db, id, now);
-          updatePortfolio({ db, clock, emit: broadcast }, [accountId]);
-          await db.persist();
+          reviewActivity({ db: opened.db, clock, emit: broadcast, log: deps.log }, id, decision);
+          await opened.db.persist();
         });
         return null;
       },

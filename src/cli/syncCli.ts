@@ -5,9 +5,11 @@
  * it in-process.
  */
 import { createHash } from 'node:crypto';
-import { performBrokerSync, skippedResult } from '../core/brokerSync.ts';
+import { performBrokerSync } from '../core/brokerSync.ts';
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { SyncEvent, SyncResult } from '../core/syncEvents.ts';
+import { skippedResult } from '../core/syncOutcome.ts';
+import { recoverInterruptedSync } from '../core/syncRecovery.ts';
 import { createSyncRunner } from '../core/syncRunner.ts';
 import { createDemoCloud } from '../demo/demoCloud.ts';
 import { DEMO_REFRESH_TOKEN } from '../demo/demoDefaults.ts';
@@ -32,6 +34,8 @@ export interface CliDeps {
   clock: Clock;
   sleep: Sleep;
   http?: HttpClient;
+  /** Opens the database file (default: openFileDatabase); the crash tests wrap it. */
+  openDatabase?: (path: string) => SqlDatabase;
 }
 
 const EXIT_OK = 0;
@@ -105,7 +109,8 @@ export async function runSyncCli(deps: CliDeps): Promise<number> {
     return EXIT_USAGE;
   }
   if (!lock.acquired) {
-    const result = skippedResult('not-due', `Another sync of ${options.db} is running (process ${lock.owner})`);
+    const owner = lock.owner === null ? '' : ` (process ${lock.owner})`;
+    const result = skippedResult('busy', `Another sync of ${options.db} is running${owner}`);
     stdout.write(options.json ? `${JSON.stringify({ type: 'result', payload: result })}\n` : `${result.message}\n`);
     return EXIT_OK;
   }
@@ -120,7 +125,7 @@ async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
   const { stdout, stderr } = deps;
   let db: SqlDatabase;
   try {
-    db = openFileDatabase(options.db);
+    db = (deps.openDatabase ?? openFileDatabase)(options.db);
   } catch (error) {
     if (!(error instanceof StorageError)) throw error;
     stderr.write(`folio-sync: ${error.message}\n`);
@@ -159,6 +164,8 @@ async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
         stderr.write(`warning: ${message}\n`);
       },
     };
+    // Before the throttle decides anything: a crashed sync's rows and holdings are repaired on every start.
+    await recoverInterruptedSync({ db, clock: deps.clock, emit: onEvent, log });
     const runner = createSyncRunner({
       db,
       clock: deps.clock,

@@ -36,6 +36,12 @@ export function mapConnection(cloud: CloudConnection): MappedConnection {
   };
 }
 
+/** An account as stored, and what the cloud says of its own import of the account's history. */
+export interface MappedAccount extends AccountInput {
+  /** `sync_status.transactions.initial_sync_completed`; null when the cloud does not say. */
+  cloudHistoryComplete: boolean | null;
+}
+
 /**
  * An account, or null when it has no id (skipped with a warning). `platformOf` resolves the
  * account's connection to its platform. Missing `sync_enabled` means enabled.
@@ -43,7 +49,7 @@ export function mapConnection(cloud: CloudConnection): MappedConnection {
 export function mapAccount(
   cloud: CloudAccount,
   platformOf: (connectionId: string) => string | null,
-): AccountInput | null {
+): MappedAccount | null {
   if (!cloud.id) return null;
   const connectionId = cloud.brokerage_authorization ?? null;
   const balance = cloud.balance?.total;
@@ -62,5 +68,6 @@ export function mapAccount(
     syncEnabled: cloud.sync_enabled ?? true,
     isPaper: cloud.is_paper ?? false,
     status: cloud.status ?? null,
+    cloudHistoryComplete: cloud.sync_status?.transactions?.initial_sync_completed ?? null,
   };
 }

@@ -15,10 +15,13 @@
  * - At the same instant, what adds shares is counted before what removes them, then the order
  *   the activities arrived in: a sell and a buy on one date-only day must not sell from nothing.
  * - Only POSTED activities count: one waiting for review (DRAFT) counts once confirmed.
+ * - A stored value that is not a number (a file edited by hand, say) cannot be counted: that
+ *   activity is left out and reported as a problem, never a crash (docs/sync-rules.md, "Holdings").
  */
 import Big from 'big.js';
 
 export interface HoldingActivity {
+  id: string;
   activityType: string;
   status: string;
   symbol: string | null;
@@ -45,10 +48,11 @@ interface CashBalance {
 export interface Holdings {
   positions: Position[];
   cash: CashBalance[];
+  /** Activities left out because a value could not be read. */
+  problems: { activityId: string; problem: string }[];
 }
 
 const ZERO = new Big(0);
-const big = (value: string | null): Big => (value === null ? ZERO : new Big(value));
 /** Canonical text: no exponent, no trailing zeros, no "-0". */
 const text = (value: Big): string => (value.eq(0) ? '0' : value.toFixed());
 /** Averages and cost shares are divisions: kept to 10 places, far below any currency's cent. */
@@ -60,37 +64,68 @@ const DECREASES = new Set(['SELL', 'TRANSFER_OUT']);
 const OUTFLOWS = new Set(['BUY', 'WITHDRAWAL', 'FEE', 'TAX']);
 const INFLOWS = new Set(['SELL', 'DEPOSIT', 'DIVIDEND', 'INTEREST', 'CREDIT']);
 
-function cashMovement(activity: HoldingActivity): Big {
-  const type = activity.activityType;
-  const value =
-    activity.amount !== null ? big(activity.amount) : big(activity.quantity).times(big(activity.unitPrice)).abs();
-  const fee = big(activity.fee).abs();
+/** An activity's numbers; throws when one is not a number. */
+interface Amounts {
+  quantity: Big;
+  unitPrice: Big | null;
+  amount: Big | null;
+  fee: Big;
+}
+
+function readAmounts(activity: HoldingActivity): Amounts {
+  const read = (field: 'quantity' | 'unitPrice' | 'amount' | 'fee'): Big | null => {
+    const value = activity[field];
+    if (value === null) return null;
+    try {
+      return new Big(value);
+    } catch {
+      throw new Error(`its ${field} "${value}" is not a number`);
+    }
+  };
+  return {
+    quantity: read('quantity') ?? ZERO,
+    unitPrice: read('unitPrice'),
+    amount: read('amount'),
+    fee: read('fee') ?? ZERO,
+  };
+}
+
+function cashMovement(type: string, amounts: Amounts): Big {
+  const value = amounts.amount ?? amounts.quantity.times(amounts.unitPrice ?? ZERO).abs();
+  const fee = amounts.fee.abs();
   if (OUTFLOWS.has(type)) return value.abs().neg().minus(fee);
   if (INFLOWS.has(type)) return value.abs().minus(fee);
-  return (activity.amount === null ? ZERO : value).minus(fee);
+  return (amounts.amount === null ? ZERO : value).minus(fee);
 }
 
 /** Holdings of one account, from its activities in date order. */
 export function computeHoldings(activities: Iterable<HoldingActivity>, accountCurrency: string): Holdings {
   const positions = new Map<string, { symbol: string; currency: string; quantity: Big; cost: Big }>();
   const cash = new Map<string, Big>();
+  const problems: Holdings['problems'] = [];
 
   for (const activity of activities) {
     if (activity.status !== 'POSTED') continue;
+    let amounts: Amounts;
+    try {
+      amounts = readAmounts(activity);
+    } catch (error) {
+      problems.push({ activityId: activity.id, problem: (error as Error).message });
+      continue;
+    }
     const currency = activity.currency ?? accountCurrency;
-    const movement = cashMovement(activity);
+    const type = activity.activityType;
+    const movement = cashMovement(type, amounts);
     if (!movement.eq(0)) cash.set(currency, (cash.get(currency) ?? ZERO).plus(movement));
 
-    const type = activity.activityType;
     if (!activity.symbol || !(INCREASES.has(type) || DECREASES.has(type))) continue;
     const key = `${activity.symbol}\u001f${currency}`;
     const position = positions.get(key) ?? { symbol: activity.symbol, currency, quantity: ZERO, cost: ZERO };
     // A split's sign says which way it went; every other quantity is a size.
-    const units = type === 'SPLIT' ? big(activity.quantity) : big(activity.quantity).abs();
-    const value = () =>
-      activity.unitPrice !== null ? units.times(big(activity.unitPrice)) : big(activity.amount).abs();
+    const units = type === 'SPLIT' ? amounts.quantity : amounts.quantity.abs();
+    const value = () => (amounts.unitPrice !== null ? units.times(amounts.unitPrice) : (amounts.amount ?? ZERO).abs());
     if (type === 'BUY') {
-      position.cost = position.cost.plus(value()).plus(big(activity.fee).abs());
+      position.cost = position.cost.plus(value()).plus(amounts.fee.abs());
     } else if (type === 'TRANSFER_IN') {
       position.cost = position.cost.plus(value());
     } else if (DECREASES.has(type) && position.quantity.gt(0)) {
@@ -117,5 +152,6 @@ export function computeHoldings(activities: Iterable<HoldingActivity>, accountCu
     cash: [...cash.entries()]
       .map(([currency, balance]) => ({ currency, balance: text(balance) }))
       .sort((a, b) => a.currency.localeCompare(b.currency)),
+    problems,
   };
 }

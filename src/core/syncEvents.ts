@@ -6,8 +6,12 @@ import type { AccountSyncStatus } from '../storage/syncState.ts';
 
 export type SyncTrigger = 'auto' | 'manual';
 
-/** Why a sync did nothing: not due yet or offline (automatic only), or nobody is signed in / entitled. */
-export type SkipReason = 'not-due' | 'offline' | 'not-signed-in' | 'no-plan';
+/**
+ * Why a sync did nothing: not due yet or offline (automatic only), nobody is signed in /
+ * entitled, or another sync of the same database is running elsewhere (another process, or a
+ * copy of the database that was just replaced).
+ */
+export type SkipReason = 'not-due' | 'offline' | 'not-signed-in' | 'no-plan' | 'busy';
 
 export interface SyncProgress {
   accountId: string;

@@ -6,11 +6,11 @@
  * this runner is the in-process half.
  */
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
-import { readThrottleState } from '../storage/syncRuns.ts';
-import { skippedResult } from './brokerSync.ts';
 import { type Clock, toIso } from './clock.ts';
 import type { SyncResult, SyncTrigger } from './syncEvents.ts';
+import { skippedResult } from './syncOutcome.ts';
 import { autoSyncDecision } from './throttle.ts';
+import { readThrottleState } from './throttleState.ts';
 
 export interface SyncRunnerDeps {
   db: SqlDatabase;

@@ -3,8 +3,9 @@
  * Commands go to the worker over a MessageChannel and get exactly one reply; broadcasts go
  * from the worker to every open tab over a BroadcastChannel.
  */
+
+import type { ReviewDecision } from '../core/review.ts';
 import type { SyncEvent, SyncResult, SyncTrigger } from '../core/syncEvents.ts';
-import type { Correction } from '../storage/review.ts';
 import type { CloudSettings } from './cloudSettings.ts';
 
 export interface CloudStatus {
@@ -31,8 +32,6 @@ export interface CommandMap {
   /** Replace the current cloud's database with an exported file (checked, and migrated if older). */
   'import-database': { request: { bytes: ArrayBuffer }; reply: { activities: number } };
 }
-
-export type ReviewDecision = { kind: 'confirm' } | { kind: 'correct'; correction: Correction } | { kind: 'delete' };
 
 export type CommandName = keyof CommandMap;
 export type Command = { [K in CommandName]: { type: K } & CommandMap[K]['request'] }[CommandName];

@@ -1,20 +1,17 @@
 /**
- * Activities and the dedup rules of CLOUD_API.md "Identity and dedup": an incoming activity
- * matches a stored one by id, else by (source_system, account, source_record_id), else by
- * idempotency key. A match the user edited is left alone; one the user deleted (a tombstone)
- * is not brought back; otherwise the stored row is updated, and only counted as updated when
- * something actually changed.
+ * Activities and their tombstones, as rows. The dedup rules that decide which stored row an
+ * incoming activity is live in src/core/activityDedup.ts; this file finds the candidates by each
+ * identity of CLOUD_API.md and writes what the engine decided (docs/sync-rules.md, "Dedup").
  *
- * Matching by source record or idempotency key is for a provider that re-issued ids; neither
- * pairs an incoming activity with a row (or tombstone) already matched in the same sync. So two
- * genuinely identical trades on one day stay two rows, a dividend and its withholding tax that
- * share a reference stay two rows, and deleting one trade does not swallow an identical new one.
+ * `id` is the local primary key; `provider_activity_id` is the cloud's id, unique only within an
+ * account and source system. A new activity keeps the cloud's id as its local id when it is free.
  */
 import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 
 type ActivityStatus = 'POSTED' | 'DRAFT';
 
 export interface ActivityInput {
+  /** The cloud's id of the activity. */
   id: string;
   accountId: string;
   activityType: string;
@@ -39,11 +36,10 @@ export interface ActivityInput {
   idempotencyKey: string;
 }
 
-export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'kept-user-edit' | 'kept-deleted';
-
-/** The columns a sync owns, in insert order; compared to decide "unchanged". */
+/** The columns a sync owns, in insert order. */
 const SYNCED_COLUMNS = [
   'account_id',
+  'provider_activity_id',
   'activity_type',
   'subtype',
   'status',
@@ -68,6 +64,7 @@ const SYNCED_COLUMNS = [
 function syncedValues(input: ActivityInput): SqlValue[] {
   return [
     input.accountId,
+    input.id,
     input.activityType,
     input.subtype,
     input.status,
@@ -90,79 +87,91 @@ function syncedValues(input: ActivityInput): SqlValue[] {
   ];
 }
 
-type Candidate = Record<string, SqlValue> & { id: string; rank: number };
+/** How a stored row or tombstone matches an incoming activity: 1 the same cloud id, 2 the same source record, 3 the same idempotency key. */
+type MatchRank = 1 | 2 | 3;
 
-/**
- * The best match by CLOUD_API.md's order: 1 the same id, 2 the same source record, 3 the same
- * idempotency key; a rank 2 or 3 match already claimed in this sync does not count.
- */
-function bestMatch(candidates: Candidate[], claimed: ReadonlySet<string>): Candidate | undefined {
-  return candidates
-    .filter((candidate) => candidate.rank === 1 || !claimed.has(candidate.id))
-    .sort((a, b) => a.rank - b.rank)[0];
+export interface MatchCandidate {
+  kind: 'row' | 'tombstone';
+  /** The local id (of the row, or of the row the tombstone replaced). */
+  id: string;
+  rank: MatchRank;
+  userModified: boolean;
 }
 
-/** Rows of `table` matching an incoming activity by any of its three identities, ranked. */
-const rankedMatchSql = (table: string, idColumn: string, columns: string) => `
-  SELECT ${columns},
-    CASE WHEN ${idColumn} = ? THEN 1 WHEN source_system = ? AND account_id = ? AND source_record_id = ? THEN 2 ELSE 3 END AS rank
+/** Candidates of `table` by the three identities, in one indexed query (each OR branch has its index). */
+const candidatesSql = (table: string, idColumn: string, userModified: string) => `
+  SELECT ${idColumn} AS id, ${userModified} AS user_modified,
+    CASE WHEN account_id = ? AND source_system = ? AND provider_activity_id = ? THEN 1
+         WHEN source_system = ? AND account_id = ? AND source_record_id = ? THEN 2
+         ELSE 3 END AS rank
   FROM ${table}
-  WHERE ${idColumn} = ? OR (source_system = ? AND account_id = ? AND source_record_id = ?)
+  WHERE (account_id = ? AND source_system = ? AND provider_activity_id = ?)
+    OR (source_system = ? AND account_id = ? AND source_record_id = ?)
     OR (account_id = ? AND idempotency_key = ?)`;
 
-const MATCH_SQL = rankedMatchSql('activities', 'id', '*');
-const TOMBSTONE_SQL = rankedMatchSql('activity_tombstones', 'activity_id', 'activity_id AS id');
+const ROW_CANDIDATES = candidatesSql('activities', 'id', 'is_user_modified');
+const TOMBSTONE_CANDIDATES = candidatesSql('activity_tombstones', 'activity_id', '0');
 
-/** Tombstones share the claimed set with rows, under their own prefix. */
-const tombstoneClaim = (id: string) => `tombstone:${id}`;
+/** Every stored row and tombstone of the input's account that matches it by any identity. */
+export function findMatchCandidates(db: SqlDatabase, input: ActivityInput): MatchCandidate[] {
+  const byId = [input.accountId, input.sourceSystem, input.id];
+  const bySource = [input.sourceSystem, input.accountId, input.sourceRecordId];
+  const params = [...byId, ...bySource, ...byId, ...bySource, input.accountId, input.idempotencyKey];
+  const read = (sql: string, kind: MatchCandidate['kind']) =>
+    db.all<{ id: string; user_modified: number; rank: MatchRank }>(sql, params).map((row) => ({
+      kind,
+      id: row.id,
+      rank: row.rank,
+      userModified: row.user_modified === 1,
+    }));
+  return [...read(ROW_CANDIDATES, 'row'), ...read(TOMBSTONE_CANDIDATES, 'tombstone')];
+}
+
+const idTaken = (db: SqlDatabase, id: string): boolean =>
+  db.get(
+    'SELECT 1 AS taken FROM activities WHERE id = ? UNION ALL SELECT 1 FROM activity_tombstones WHERE activity_id = ?',
+    [id, id],
+  ) !== undefined;
 
 /**
- * Applies one activity from the cloud. `claimed` collects the stored identities matched during
- * this account's sync (see the file header).
+ * A local id for a new activity: the cloud's id when no row or tombstone has it, else one scoped
+ * by account and source system (the same cloud id in two accounts is two activities).
  */
-export function upsertSyncedActivity(
+function freeLocalId(db: SqlDatabase, input: ActivityInput): string {
+  if (!idTaken(db, input.id)) return input.id;
+  const scoped = `${input.accountId}:${input.sourceSystem}:${input.id}`;
+  let candidate = scoped;
+  for (let n = 2; idTaken(db, candidate); n++) candidate = `${scoped}:${n}`;
+  return candidate;
+}
+
+/** Stores a new activity; returns its local id. */
+export function insertActivity(db: SqlDatabase, input: ActivityInput, importRunId: number, now: string): string {
+  const id = freeLocalId(db, input);
+  db.run(
+    `INSERT INTO activities (id, ${SYNCED_COLUMNS.join(', ')}, import_run_id, created_at, updated_at)
+     VALUES (${Array(SYNCED_COLUMNS.length + 4)
+       .fill('?')
+       .join(', ')})`,
+    [id, ...syncedValues(input), importRunId, now, now],
+  );
+  return id;
+}
+
+const UPDATE_IF_CHANGED = `UPDATE activities SET ${SYNCED_COLUMNS.map((column) => `${column} = ?`).join(', ')},
+    import_run_id = ?, updated_at = ?
+  WHERE id = ? AND NOT (${SYNCED_COLUMNS.map((column) => `${column} IS ?`).join(' AND ')})`;
+
+/** Writes the cloud's version over a stored row; false when nothing of it changed. */
+export function updateActivity(
   db: SqlDatabase,
+  localId: string,
   input: ActivityInput,
   importRunId: number,
-  claimed: Set<string>,
   now: string,
-): UpsertOutcome {
-  const identity = [input.id, input.sourceSystem, input.accountId, input.sourceRecordId];
-  const params = [...identity, ...identity, input.accountId, input.idempotencyKey];
-
-  const tombstone = db
-    .all<Candidate>(TOMBSTONE_SQL, params)
-    .filter((candidate) => candidate.rank === 1 || !claimed.has(tombstoneClaim(candidate.id)))
-    .sort((a, b) => a.rank - b.rank)[0];
-  if (tombstone) {
-    claimed.add(tombstoneClaim(tombstone.id));
-    return 'kept-deleted';
-  }
-
-  const match = bestMatch(db.all<Candidate>(MATCH_SQL, params), claimed);
+): boolean {
   const values = syncedValues(input);
-
-  if (!match) {
-    db.run(
-      `INSERT INTO activities (id, ${SYNCED_COLUMNS.join(', ')}, import_run_id, created_at, updated_at)
-       VALUES (${Array(SYNCED_COLUMNS.length + 4)
-         .fill('?')
-         .join(', ')})`,
-      [input.id, ...values, importRunId, now, now],
-    );
-    claimed.add(input.id);
-    return 'inserted';
-  }
-
-  claimed.add(match.id);
-  if (match.is_user_modified) return 'kept-user-edit';
-  if (SYNCED_COLUMNS.every((column, i) => match[column] === values[i])) return 'unchanged';
-  db.run(
-    `UPDATE activities SET ${SYNCED_COLUMNS.map((column) => `${column} = ?`).join(', ')},
-       import_run_id = ?, updated_at = ? WHERE id = ?`,
-    [...values, importRunId, now, match.id],
-  );
-  return 'updated';
+  return db.run(UPDATE_IF_CHANGED, [...values, importRunId, now, localId, ...values]).changes > 0;
 }
 
 /** Activities of an account still waiting for review (status DRAFT). */
@@ -177,8 +186,10 @@ export function countDrafts(db: SqlDatabase, accountId: string): number {
 export function deleteActivity(db: SqlDatabase, id: string, now: string): void {
   db.transaction(() => {
     db.run(
-      `INSERT OR REPLACE INTO activity_tombstones (activity_id, account_id, source_system, source_record_id, idempotency_key, deleted_at)
-       SELECT id, account_id, source_system, source_record_id, idempotency_key, ? FROM activities WHERE id = ?`,
+      `INSERT OR REPLACE INTO activity_tombstones
+         (activity_id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, deleted_at)
+       SELECT id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, ? FROM activities
+       WHERE id = ?`,
       [now, id],
     );
     db.run('DELETE FROM activities WHERE id = ?', [id]);

@@ -62,12 +62,15 @@ export function upsertConnection(db: SqlDatabase, connection: ConnectionInput, n
   );
 }
 
-/** Inserts or refreshes an account; true when it was not known before. */
-export function upsertAccount(db: SqlDatabase, account: AccountInput, now: string): boolean {
-  const known = db.get('SELECT 1 AS known FROM accounts WHERE provider = ? AND provider_account_id = ?', [
-    PROVIDER,
-    account.providerAccountId,
-  ]);
+/**
+ * Inserts or refreshes an account the cloud lists (so it is no longer marked removed); says
+ * whether it is new to sync: unknown before, or known but excluded from sync until now.
+ */
+export function upsertAccount(db: SqlDatabase, account: AccountInput, now: string): { newToSync: boolean } {
+  const before = db.get<{ sync_enabled: number; removed_at: string | null }>(
+    'SELECT sync_enabled, removed_at FROM accounts WHERE provider = ? AND provider_account_id = ?',
+    [PROVIDER, account.providerAccountId],
+  );
   db.run(
     `INSERT INTO accounts (id, name, account_type, currency, account_number, institution_name, platform_id,
        connection_id, provider, provider_account_id, balance, balance_currency, sync_enabled, is_paper, status,
@@ -78,7 +81,7 @@ export function upsertAccount(db: SqlDatabase, account: AccountInput, now: strin
        institution_name = excluded.institution_name, platform_id = excluded.platform_id,
        connection_id = excluded.connection_id, balance = excluded.balance, balance_currency = excluded.balance_currency,
        sync_enabled = excluded.sync_enabled, is_paper = excluded.is_paper, status = excluded.status,
-       updated_at = excluded.updated_at`,
+       removed_at = NULL, updated_at = excluded.updated_at`,
     [
       account.id,
       account.name,
@@ -99,9 +102,30 @@ export function upsertAccount(db: SqlDatabase, account: AccountInput, now: strin
       now,
     ],
   );
-  return known === undefined;
+  return { newToSync: account.syncEnabled && (before === undefined || before.sync_enabled === 0) };
 }
 
+/**
+ * Marks the accounts the cloud no longer lists: their data stays, but they leave sync and the
+ * status count (docs/sync-rules.md, "Accounts"). Returns how many were newly marked.
+ */
+export function markRemovedAccounts(db: SqlDatabase, listedProviderIds: readonly string[], now: string): number {
+  const listed = new Set(listedProviderIds);
+  const gone = db
+    .all<{ id: string; provider_account_id: string }>(
+      'SELECT id, provider_account_id FROM accounts WHERE provider = ? AND removed_at IS NULL',
+      [PROVIDER],
+    )
+    .filter((account) => !listed.has(account.provider_account_id));
+  for (const account of gone) {
+    db.run('UPDATE accounts SET removed_at = ?, updated_at = ? WHERE id = ?', [now, now, account.id]);
+  }
+  return gone.length;
+}
+
+/** The accounts a sync covers: enabled for sync and still listed by the cloud. */
 export function listSyncEnabledAccounts(db: SqlDatabase): { id: string; name: string }[] {
-  return db.all<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE sync_enabled = 1 ORDER BY name');
+  return db.all<{ id: string; name: string }>(
+    'SELECT id, name FROM accounts WHERE sync_enabled = 1 AND removed_at IS NULL ORDER BY name',
+  );
 }

@@ -2,7 +2,8 @@
 import type { SqlDatabase } from './sqlDatabase.ts';
 
 export type ImportMode = 'INITIAL' | 'INCREMENTAL';
-export type ImportRunStatus = 'RUNNING' | 'APPLIED' | 'NEEDS_REVIEW' | 'FAILED';
+/** CANCELLED: the user signed out during it, which is not a failure (MISSION 2.1). */
+export type ImportRunStatus = 'RUNNING' | 'APPLIED' | 'NEEDS_REVIEW' | 'FAILED' | 'CANCELLED';
 
 export interface ImportSummary {
   fetched: number;
@@ -13,16 +14,30 @@ export interface ImportSummary {
   errors: number;
 }
 
+export const emptySummary = (): ImportSummary => ({
+  fetched: 0,
+  inserted: 0,
+  updated: 0,
+  skipped: 0,
+  warnings: 0,
+  errors: 0,
+});
+
 export function startImportRun(
   db: SqlDatabase,
   run: { accountId: string; provider: string; mode: ImportMode; windowStart: string | null; windowEnd: string | null },
   now: string,
 ): number {
   return db.run(
-    `INSERT INTO import_runs (account_id, provider, mode, status, window_start, window_end, started_at)
-     VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)`,
-    [run.accountId, run.provider, run.mode, run.windowStart, run.windowEnd, now],
+    `INSERT INTO import_runs (account_id, provider, mode, status, window_start, window_end, started_at, summary_json)
+     VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+    [run.accountId, run.provider, run.mode, run.windowStart, run.windowEnd, now, JSON.stringify(emptySummary())],
   ).lastInsertRowid;
+}
+
+/** Records what a committed page brought, in its transaction: a run cut short still says what it wrote. */
+export function recordImportProgress(db: SqlDatabase, id: number, summary: ImportSummary): void {
+  db.run('UPDATE import_runs SET summary_json = ? WHERE id = ?', [JSON.stringify(summary), id]);
 }
 
 export function finishImportRun(

@@ -5,7 +5,6 @@
  * `sqlite3` shell and by us alike.
  */
 
-import { recomputeAllHoldings } from './holdings.ts';
 import type { SqlDatabase } from './sqlDatabase.ts';
 import { StorageError } from './storageError.ts';
 
@@ -16,8 +15,6 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
-  /** Fills what SQL alone cannot (computed data), in the migration's transaction. */
-  backfill?: (db: SqlDatabase) => void;
 }
 
 const initialSchema = `
@@ -181,19 +178,69 @@ CREATE TABLE cash_balances (
 CREATE INDEX activities_type_date ON activities (activity_type, activity_date DESC);
 `;
 
+/**
+ * What the sync correctness work needs (docs/sync-rules.md):
+ * - `holdings_stale`: accounts whose holdings no longer match their activities, marked in the
+ *   transaction that changes the activities and cleared by the recompute, so a crash between the
+ *   two is repaired by the next start. Every account starts marked: holdings are derived data,
+ *   and a file written before this version may hold stale ones.
+ * - `provider_activity_id`: the cloud's id of an activity, matched within its account and source
+ *   system only; the primary key `id` stays a local id (the same id in two accounts is two rows).
+ * - `initial_sync_completed_at`: when a whole-history sync last brought the account's history;
+ *   until then every sync of it asks for the whole history again. A file from before counts as
+ *   complete where the account has activities, and repairs itself where a first sync got none.
+ * - `accounts.removed_at`: the cloud stopped listing the account; its data stays, out of sync.
+ * - import runs gain `CANCELLED` (the user signed out during it: not a failure). SQLite cannot
+ *   change a CHECK in place, so the table is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter).
+ */
+const syncCorrectnessSchema = `
+CREATE TABLE holdings_stale (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  marked_at TEXT NOT NULL
+);
+INSERT INTO holdings_stale (account_id, marked_at) SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM accounts;
+
+ALTER TABLE activities ADD COLUMN provider_activity_id TEXT;
+UPDATE activities SET provider_activity_id = id;
+CREATE INDEX activities_provider_id ON activities (account_id, source_system, provider_activity_id);
+
+ALTER TABLE activity_tombstones ADD COLUMN provider_activity_id TEXT;
+UPDATE activity_tombstones SET provider_activity_id = activity_id;
+CREATE INDEX activity_tombstones_provider_id ON activity_tombstones (account_id, source_system, provider_activity_id);
+
+ALTER TABLE brokers_sync_state ADD COLUMN initial_sync_completed_at TEXT;
+UPDATE brokers_sync_state SET initial_sync_completed_at = last_successful_at
+WHERE last_successful_at IS NOT NULL
+  AND (EXISTS (SELECT 1 FROM activities a WHERE a.account_id = brokers_sync_state.account_id)
+    OR EXISTS (SELECT 1 FROM activity_tombstones t WHERE t.account_id = brokers_sync_state.account_id));
+
+ALTER TABLE accounts ADD COLUMN removed_at TEXT;
+
+CREATE TABLE import_runs_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  run_type TEXT NOT NULL DEFAULT 'SYNC',
+  mode TEXT NOT NULL CHECK (mode IN ('INITIAL', 'INCREMENTAL')),
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'APPLIED', 'NEEDS_REVIEW', 'FAILED', 'CANCELLED')),
+  window_start TEXT,
+  window_end TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  summary_json TEXT,
+  error TEXT
+);
+INSERT INTO import_runs_v3 SELECT * FROM import_runs;
+DROP TABLE import_runs;
+ALTER TABLE import_runs_v3 RENAME TO import_runs;
+CREATE INDEX import_runs_account ON import_runs (account_id, started_at DESC);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'broker sync schema', sql: initialSchema },
-  {
-    version: 2,
-    name: 'holdings',
-    sql: holdingsSchema,
-    // Stamped with SQLite's own clock: a migration runs when the file is opened, outside any sync.
-    backfill: (db) =>
-      recomputeAllHoldings(
-        db,
-        db.get<{ now: string }>("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now")?.now ?? '',
-      ),
-  },
+  // Holdings are filled by the recompute that version 3 asks for.
+  { version: 2, name: 'holdings', sql: holdingsSchema },
+  { version: 3, name: 'sync correctness', sql: syncCorrectnessSchema },
 ];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;
@@ -220,18 +267,24 @@ export function assertMigratable(db: SqlDatabase, list: readonly Migration[] = m
 }
 
 /**
- * Brings `db` to the latest schema in one transaction: every pending migration, then their
- * backfills (which use today's code, so they run against today's schema), or nothing at all.
+ * Brings `db` to the latest schema in one transaction: every pending migration, or nothing at all.
+ * Foreign keys are off meanwhile, as SQLite's procedure for rebuilding a table asks: dropping a
+ * parent table would otherwise null its children's references (the rebuild keeps every id).
  */
 export function migrate(db: SqlDatabase, list: readonly Migration[] = migrations): { from: number; to: number } {
   const from = assertMigratable(db, list);
   const pending = list.filter((migration) => migration.version > from);
   if (pending.length > 0) {
-    db.transaction(() => {
-      for (const migration of pending) db.exec(migration.sql);
-      for (const migration of pending) migration.backfill?.(db);
-      db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${latestVersion(list)}`);
-    });
+    const foreignKeys = db.get<{ foreign_keys: number }>('PRAGMA foreign_keys')?.foreign_keys ?? 0;
+    db.exec('PRAGMA foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        for (const migration of pending) db.exec(migration.sql);
+        db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${latestVersion(list)}`);
+      });
+    } finally {
+      db.exec(`PRAGMA foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
   return { from, to: latestVersion(list) };
 }
@@ -240,6 +293,7 @@ export function migrate(db: SqlDatabase, list: readonly Migration[] = migrations
 const REQUIRED_TABLES: readonly [version: number, tables: readonly string[]][] = [
   [1, ['platforms', 'accounts', 'activities', 'import_runs', 'brokers_sync_state', 'sync_runs', 'settings']],
   [2, ['holdings', 'cash_balances']],
+  [3, ['holdings_stale']],
 ];
 
 /**

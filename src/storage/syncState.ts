@@ -16,6 +16,7 @@ export type SyncStateRow = {
   last_error: string | null;
   last_run_id: number | null;
   sync_status: AccountSyncStatus;
+  initial_sync_completed_at: string | null;
 };
 
 export const INTERRUPTED = 'Sync was interrupted';
@@ -60,19 +61,33 @@ export function markAccountFailed(
   );
 }
 
+/**
+ * Whether the account's whole history is known fetched, after a successful sync: `complete` and
+ * `incomplete` after a whole-history sync (by what it brought), `unchanged` after an incremental one.
+ */
+export type HistoryVerdict = 'complete' | 'incomplete' | 'unchanged';
+
 /** Ends an account's sync. IDLE and NEEDS_REVIEW mean the fetch succeeded and move `last_successful_at`. */
 export function markAccountFinished(
   db: SqlDatabase,
   accountId: string,
   provider: string,
-  outcome: { status: Exclude<AccountSyncStatus, 'RUNNING'>; error: string | null; checkpoint: unknown },
+  outcome: {
+    status: Exclude<AccountSyncStatus, 'RUNNING'>;
+    error: string | null;
+    checkpoint: unknown;
+    history: HistoryVerdict;
+  },
   now: string,
 ): void {
   const succeeded = outcome.status !== 'FAILED';
+  const history = succeeded ? outcome.history : 'unchanged';
   db.run(
     `UPDATE brokers_sync_state SET sync_status = ?, last_error = ?,
        last_successful_at = CASE WHEN ? THEN ? ELSE last_successful_at END,
        checkpoint_json = CASE WHEN ? THEN ? ELSE checkpoint_json END,
+       initial_sync_completed_at = CASE ? WHEN 'complete' THEN ? WHEN 'incomplete' THEN NULL
+         ELSE initial_sync_completed_at END,
        updated_at = ?
      WHERE account_id = ? AND provider = ?`,
     [
@@ -82,6 +97,8 @@ export function markAccountFinished(
       now,
       succeeded ? 1 : 0,
       JSON.stringify(outcome.checkpoint),
+      history,
+      now,
       now,
       accountId,
       provider,
@@ -105,6 +122,10 @@ export function restoreAccountStatus(
   ]);
 }
 
+/** Whether any account has sync state yet. */
+export const hasAccountSyncState = (db: SqlDatabase): boolean =>
+  db.get('SELECT 1 AS any FROM brokers_sync_state LIMIT 1') !== undefined;
+
 /** The seed's global "last synced": `SELECT MAX(last_successful_at) FROM brokers_sync_state`. */
 export function lastSuccessfulSyncAt(db: SqlDatabase): string | null {
   return db.get<{ at: string | null }>('SELECT MAX(last_successful_at) AS at FROM brokers_sync_state')?.at ?? null;
@@ -112,22 +133,26 @@ export function lastSuccessfulSyncAt(db: SqlDatabase): string | null {
 
 /**
  * A RUNNING row with no live sync was left by a crash or a closed tab: it becomes FAILED
- * ("Sync was interrupted"), with its import run and sync run. Call only while holding the
- * sync lock (then no sync is live). Returns how many accounts were recovered.
+ * ("Sync was interrupted", code `interrupted`), with its import run (whose summary says what it
+ * committed) and sync run. Call only while holding the sync lock (then no sync is live).
+ * Returns how many rows were recovered.
  */
 export function failInterruptedSyncs(db: SqlDatabase, now: string): number {
-  return db.transaction(() => {
-    db.run(`UPDATE import_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE status = 'RUNNING'`, [
-      INTERRUPTED,
-      now,
-    ]);
-    db.run(`UPDATE sync_runs SET status = 'FAILED', message = ?, finished_at = ? WHERE status = 'RUNNING'`, [
-      INTERRUPTED,
-      now,
-    ]);
-    return db.run(
-      `UPDATE brokers_sync_state SET sync_status = 'FAILED', last_error = ?, updated_at = ? WHERE sync_status = 'RUNNING'`,
-      [INTERRUPTED, now],
-    ).changes;
-  });
+  return db.transaction(
+    () =>
+      db.run(`UPDATE import_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE status = 'RUNNING'`, [
+        INTERRUPTED,
+        now,
+      ]).changes +
+      db.run(
+        `UPDATE sync_runs SET status = 'FAILED', message = ?, error_code = 'interrupted', finished_at = ?
+         WHERE status = 'RUNNING'`,
+        [INTERRUPTED, now],
+      ).changes +
+      db.run(
+        `UPDATE brokers_sync_state SET sync_status = 'FAILED', last_error = ?, updated_at = ?
+         WHERE sync_status = 'RUNNING'`,
+        [INTERRUPTED, now],
+      ).changes,
+  );
 }

@@ -1,6 +1,5 @@
 /** What the app shows, read from the database: one query per view, shared by every platform. */
 
-import { DAY_MS, utcDay } from '../core/clock.ts';
 import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 import type { AccountSyncStatus } from './syncState.ts';
 
@@ -13,6 +12,8 @@ export type AccountView = {
   balance: string | null;
   balanceCurrency: string | null;
   syncEnabled: boolean;
+  /** When the cloud stopped listing it (its data stays; it is no longer synced), or null. */
+  removedAt: string | null;
   /** Null when it was never synced. */
   syncStatus: AccountSyncStatus | null;
   lastError: string | null;
@@ -30,12 +31,13 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       balance: string | null;
       balance_currency: string | null;
       sync_enabled: number;
+      removed_at: string | null;
       sync_status: AccountSyncStatus | null;
       last_error: string | null;
       last_successful_at: string | null;
     }>(
       `SELECT a.id, a.name, a.institution_name, p.name AS platform, a.currency, a.balance, a.balance_currency,
-         a.sync_enabled, s.sync_status, s.last_error, s.last_successful_at
+         a.sync_enabled, a.removed_at, s.sync_status, s.last_error, s.last_successful_at
        FROM accounts a
        LEFT JOIN platforms p ON p.id = a.platform_id
        LEFT JOIN brokers_sync_state s ON s.account_id = a.id
@@ -50,6 +52,7 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       balance: row.balance,
       balanceCurrency: row.balance_currency,
       syncEnabled: row.sync_enabled === 1,
+      removedAt: row.removed_at,
       syncStatus: row.sync_status,
       lastError: row.last_error,
       lastSuccessfulAt: row.last_successful_at,
@@ -106,8 +109,8 @@ function where(filter: ActivityFilter): { sql: string; params: SqlValue[] } {
     params.push(filter.from);
   }
   if (filter.to && isDay(filter.to)) {
-    clauses.push('v.activity_date < ?');
-    params.push(utcDay(Date.parse(`${filter.to}T00:00:00Z`) + DAY_MS));
+    clauses.push("v.activity_date < date(?, '+1 day')");
+    params.push(filter.to);
   }
   if (filter.needsReview) clauses.push("v.status = 'DRAFT'");
   const search = filter.search?.trim();

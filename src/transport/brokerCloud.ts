@@ -21,7 +21,7 @@ import {
 import type { HttpClient, HttpResponse } from './http.ts';
 import { type RetryTimers, sendWithRetry } from './retryPolicy.ts';
 
-export interface ActivitiesQuery {
+interface ActivitiesQuery {
   offset: number;
   limit: number;
   /** `YYYY-MM-DD`; both absent means the whole history. */

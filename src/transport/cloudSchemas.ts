@@ -82,6 +82,13 @@ const AccountSchema = v.looseObject({
   raw_type: text,
   is_paper: flag,
   sync_enabled: flag,
+  sync_status: v.nullish(
+    v.looseObject({
+      transactions: v.nullish(
+        v.looseObject({ initial_sync_completed: flag, last_successful_sync: text, first_transaction_date: text }),
+      ),
+    }),
+  ),
 });
 export type CloudAccount = v.InferOutput<typeof AccountSchema>;
 

@@ -3,11 +3,12 @@
  * files: every demo-cloud scenario, the exit codes, --json, --auto and token rotation.
  * runSyncCli runs in-process with fake time (retries are recorded, not waited out).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lockFile } from '../../src/cli/fileLock.ts';
 import { runSyncCli } from '../../src/cli/syncCli.ts';
 import type { SyncEvent, SyncResult } from '../../src/core/syncEvents.ts';
 import { createDemoCloud } from '../../src/demo/demoCloud.ts';
@@ -136,7 +137,9 @@ describe('sync CLI', () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toMatch(/^Synced: 3 connections, 4 accounts\n/);
     expect(quiet.stdout).toContain('  Personal           Needs review  1,487 fetched, 1,487 new, 0 updated');
-    expect(quiet.stdout).toContain('New account: Crypto (Wealthsimple)');
+    expect(quiet.stdout).toContain('New account: TFSA (Questrade)');
+    // The account the cloud does not sync is stored, not announced.
+    expect(quiet.stdout).not.toContain('Crypto');
     expect(quiet.stderr).toBe('');
     time.advance(2 * 60 * 60_000);
     const tty = await cli(target(), { tty: true });
@@ -185,19 +188,25 @@ describe('sync CLI', () => {
 });
 
 describe('sync CLI: one sync per file', () => {
-  it('does nothing while another process syncs the same file', async () => {
-    writeFileSync(`${dbPath}.lock`, String(process.pid));
-    const run = await sync();
-    expect(run.code).toBe(0);
-    expect(run.result).toMatchObject({ skipped: 'not-due', message: expect.stringContaining('Another sync') });
-    expect(demo.requests).toEqual([]);
+  it('does nothing while another sync holds the file, and says so', async () => {
+    const held = lockFile(dbPath);
+    try {
+      const run = await sync();
+      expect(run.code).toBe(0);
+      expect(run.result).toMatchObject({ skipped: 'busy', message: expect.stringContaining('Another sync') });
+      expect(demo.requests).toEqual([]);
+    } finally {
+      if (held.acquired) held.release();
+    }
   });
 
-  it('takes over a lock left by a process that is gone, and releases it', async () => {
+  it('takes over a lock file left by an earlier version, and releases the lock', async () => {
     writeFileSync(`${dbPath}.lock`, '2147483646');
     expect((await sync()).code).toBe(0);
-    expect(existsSync(`${dbPath}.lock`)).toBe(false);
     expect(one('SELECT COUNT(*) FROM activities')).toBe(total());
+    const after = lockFile(dbPath);
+    expect(after.acquired).toBe(true);
+    if (after.acquired) after.release();
   });
 });
 

@@ -5,11 +5,13 @@
 import 'fake-indexeddb/auto';
 import Big from 'big.js';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SIGNED_OUT } from '../../src/core/accountSync.ts';
 import { DAY_MS } from '../../src/core/clock.ts';
 import { deleteActivity } from '../../src/storage/activities.ts';
 import { startImportRun } from '../../src/storage/importRuns.ts';
 import { idbWriter } from '../../src/storage/sqljs/byteStore.ts';
 import { INTERRUPTED, markAccountRunning } from '../../src/storage/syncState.ts';
+import { listAccounts, listImportRuns } from '../../src/storage/views.ts';
 import { requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness, memoryByteStore } from '../support/syncHarness.ts';
@@ -53,8 +55,8 @@ describe('a first sync', () => {
       accountsSynced: 4,
       activitiesSynced: { accountsSynced: 4, activitiesUpserted: totalEnabledActivities(), accountsFailed: 0 },
     });
+    // The account excluded from sync is stored, not announced.
     expect(result.newAccounts.map((account) => account.name).sort()).toEqual([
-      'Crypto',
       'Individual Margin',
       'Personal',
       'RRSP',
@@ -430,9 +432,11 @@ describe('authentication', () => {
     expect(result.accounts.map((account) => account.accountName)).toEqual(['TFSA']);
     expect(statusOf(h, RRSP)).toMatchObject({ sync_status: 'IDLE', last_error: null });
     expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
-    expect(h.scalar('SELECT status FROM import_runs WHERE account_id = ? ORDER BY id DESC LIMIT 1', [RRSP])).toBe(
-      'FAILED',
-    );
+    // Not a failure anywhere (MISSION 2.1): the cut-short run is cancelled, and says why.
+    const runs = listImportRuns(h.db, 10);
+    expect(runs.filter((run) => run.status === 'FAILED')).toEqual([]);
+    expect(runs[0]).toMatchObject({ accountName: 'RRSP', status: 'CANCELLED', error: SIGNED_OUT });
+    expect(listAccounts(h.db).filter((account) => account.syncStatus === 'FAILED')).toEqual([]);
     const asked = demo.requests
       .filter((request) => request.path.includes('/activities'))
       .map((request) => request.path);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeHoldings, type HoldingActivity } from '../../src/core/holdings.ts';
 
+let nextId = 0;
 const activity = (fields: Partial<HoldingActivity> & Pick<HoldingActivity, 'activityType'>): HoldingActivity => ({
+  id: `a${++nextId}`,
   status: 'POSTED',
   symbol: null,
   currency: 'CAD',

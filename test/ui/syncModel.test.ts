@@ -17,7 +17,7 @@ const result = (patch: Partial<SyncResult> = {}): SyncResult => ({
   ...patch,
 });
 
-const account = (syncStatus: AccountView['syncStatus']): AccountView => ({
+const account = (syncStatus: AccountView['syncStatus'], fields: Partial<AccountView> = {}): AccountView => ({
   id: `a-${Math.random()}`,
   name: 'TFSA',
   institution: 'Questrade',
@@ -26,9 +26,11 @@ const account = (syncStatus: AccountView['syncStatus']): AccountView => ({
   balance: '1',
   balanceCurrency: 'CAD',
   syncEnabled: true,
+  removedAt: null,
   syncStatus,
   lastError: null,
   lastSuccessfulAt: null,
+  ...fields,
 });
 
 /** A worker that answers `sync` with `answer`, and lets the test broadcast. */
@@ -78,6 +80,13 @@ describe('sync model', () => {
     worker.broadcast({ type: 'broker:sync-complete', payload: result() });
     expect(sync.syncing.value).toBe(false);
     expect(sync.statusLine.value).toBe('2 accounts need attention');
+    // An account the cloud no longer lists, or one excluded from sync, needs nothing.
+    accounts.value = [
+      account('IDLE'),
+      account('FAILED', { removedAt: '2026-11-28T12:00:00.000Z' }),
+      account('FAILED', { syncEnabled: false }),
+    ];
+    expect(sync.statusLine.value).toBe('All accounts synced');
   });
 
   it('says "Not connected" when signed out, without an error', async () => {

@@ -7,8 +7,20 @@ const LABELS: Record<AccountSyncStatus, string> = {
   FAILED: 'Failed',
 };
 
-/** An account's sync state as a badge; "Excluded from sync" for accounts the cloud does not sync. */
-export function StateBadge({ status, syncEnabled }: { status: AccountSyncStatus | null; syncEnabled: boolean }) {
+/**
+ * An account's sync state as a badge; "Excluded from sync" for accounts the cloud does not sync,
+ * "Removed at the broker" for those it no longer lists.
+ */
+export function StateBadge({
+  status,
+  syncEnabled,
+  removed,
+}: {
+  status: AccountSyncStatus | null;
+  syncEnabled: boolean;
+  removed: boolean;
+}) {
+  if (removed) return <span class="badge badge-muted">Removed at the broker</span>;
   if (!syncEnabled) return <span class="badge badge-muted">Excluded from sync</span>;
   if (!status) return <span class="badge badge-muted">Not synced yet</span>;
   return <span class={`badge badge-${status.toLowerCase().replace('_', '-')}`}>{LABELS[status]}</span>;

@@ -1,6 +1,6 @@
 /** Deciding on flagged activities: confirm, correct or delete, one at a time, through the worker. */
 import { type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import type { ReviewDecision } from '../../pwa/swProtocol.ts';
+import type { ReviewDecision } from '../../core/review.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
 

@@ -70,8 +70,12 @@ export function createSyncModel(
   const statusLine = computed(() => {
     if (syncing.value) return 'Syncing…';
     if (cloud.value && !cloud.value.signedIn) return 'Not connected';
+    // Only accounts still synced can need attention: not those excluded, nor those the cloud no longer lists.
     const attention = accounts.value.filter(
-      (account) => account.syncStatus === 'FAILED' || account.syncStatus === 'NEEDS_REVIEW',
+      (account) =>
+        account.syncEnabled &&
+        account.removedAt === null &&
+        (account.syncStatus === 'FAILED' || account.syncStatus === 'NEEDS_REVIEW'),
     ).length;
     if (attention > 0) return `${attention} account${attention === 1 ? ' needs' : 's need'} attention`;
     if (accounts.value.some((account) => account.syncStatus !== null)) return 'All accounts synced';

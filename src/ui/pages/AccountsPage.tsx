@@ -31,7 +31,11 @@ export function AccountsPage({ models }: { models: AppModels }) {
                   <td>{account.currency}</td>
                   <td class="num">{formatMoney(account.balance, account.balanceCurrency ?? account.currency)}</td>
                   <td>
-                    <StateBadge status={account.syncStatus} syncEnabled={account.syncEnabled} />
+                    <StateBadge
+                      status={account.syncStatus}
+                      syncEnabled={account.syncEnabled}
+                      removed={account.removedAt !== null}
+                    />
                   </td>
                 </tr>
               ))}

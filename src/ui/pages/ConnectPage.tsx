@@ -51,7 +51,11 @@ function AccountRows({ models }: { models: AppModels }) {
             {account.lastError && <p class="error">{account.lastError}</p>}
           </div>
           <div class="row-end">
-            <StateBadge status={account.syncStatus} syncEnabled={account.syncEnabled} />
+            <StateBadge
+              status={account.syncStatus}
+              syncEnabled={account.syncEnabled}
+              removed={account.removedAt !== null}
+            />
             {account.lastSuccessfulAt && (
               <small class="muted">{formatAgo(Date.parse(account.lastSuccessfulAt), now, 'long')}</small>
             )}

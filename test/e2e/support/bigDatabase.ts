@@ -3,7 +3,8 @@
  * (better-sqlite3, WAL mode): for testing the activities view at scale and import.
  */
 
-import { recomputeAllHoldings } from '../../../src/storage/holdings.ts';
+import { updatePortfolio } from '../../../src/core/portfolioUpdate.ts';
+import { markHoldingsStale } from '../../../src/storage/holdings.ts';
 import { openFileDatabase } from '../../../src/storage/node/fileDatabase.ts';
 
 const TYPES = ['BUY', 'SELL', 'DIVIDEND', 'DEPOSIT', 'INTEREST', 'FEE'] as const;
@@ -35,10 +36,12 @@ export function writeBigDatabase(path: string, count: number): void {
       const date = new Date(end - Math.floor(((count - i) * 3650 * DAY) / count)).toISOString();
       const symbol = traded || type === 'DIVIDEND' ? (SYMBOLS[i % SYMBOLS.length] ?? null) : null;
       db.run(
-        `INSERT INTO activities (id, account_id, activity_type, status, activity_date, symbol, quantity, unit_price,
-           amount, currency, description, source_system, source_record_id, idempotency_key, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'CAD', ?, 'SNAPTRADE', ?, ?, ?, ?)`,
+        `INSERT INTO activities (id, provider_activity_id, account_id, activity_type, status, activity_date, symbol,
+           quantity, unit_price, amount, currency, description, source_system, source_record_id, idempotency_key,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CAD', ?, 'SNAPTRADE', ?, ?, ?, ?)`,
         [
+          `big-${i}`,
           `big-${i}`,
           BIG_ACCOUNTS[i % BIG_ACCOUNTS.length] ?? 'Alpha',
           type,
@@ -56,7 +59,8 @@ export function writeBigDatabase(path: string, count: number): void {
         ],
       );
     }
-    recomputeAllHoldings(db, now);
+    for (const name of BIG_ACCOUNTS) markHoldingsStale(db, name, now);
   });
+  updatePortfolio({ db, clock: { now: () => Date.parse(now) }, emit: () => undefined, log: console });
   db.close();
 }

@@ -1,7 +1,6 @@
 /** The review queue against a synced demo database: decisions stick, and the account follows. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { updatePortfolio } from '../../src/core/portfolioUpdate.ts';
-import { confirmActivity, correctActivity, deleteReviewedActivity } from '../../src/storage/review.ts';
+import { type Correction, type ReviewDecision, reviewActivity } from '../../src/core/review.ts';
 import { useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
@@ -26,6 +25,8 @@ beforeEach(async () => {
 const state = () => h.scalar('SELECT sync_status FROM brokers_sync_state WHERE account_id = ?', [flagged.account_id]);
 const shop = () =>
   h.scalar("SELECT quantity FROM holdings WHERE account_id = ? AND symbol = 'SHOP.TO'", [flagged.account_id]);
+const review = (id: string, decision: ReviewDecision) =>
+  reviewActivity({ db: h.db, clock: time.clock, emit: () => undefined, log: { warn: () => undefined } }, id, decision);
 /** A later sync that fetches the whole history again. */
 const resyncEverything = async () => {
   h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
@@ -41,8 +42,7 @@ describe('review queue', () => {
 
   it('confirming empties the queue: the account is IDLE, the activity counts in holdings, and stays confirmed', async () => {
     const before = Number(shop() ?? 0);
-    const accountId = confirmActivity(h.db, flagged.id, time.iso());
-    updatePortfolio({ db: h.db, clock: time.clock, emit: () => undefined }, [accountId]);
+    review(flagged.id, { kind: 'confirm' });
     expect(state()).toBe('IDLE');
     // The flagged activity is a reorganization of 2 SHOP shares, type UNKNOWN: confirmed as is, it moves no shares.
     expect(Number(shop() ?? 0)).toBe(before);
@@ -53,13 +53,16 @@ describe('review queue', () => {
 
   it('a correction is kept through later syncs and counts in holdings', async () => {
     const before = Number(shop() ?? 0);
-    const accountId = correctActivity(
-      h.db,
-      flagged.id,
-      { activityType: 'transfer_in', quantity: '2', unitPrice: '150.5', amount: '0', activityDate: '2025-09-29' },
-      time.iso(),
-    );
-    updatePortfolio({ db: h.db, clock: time.clock, emit: () => undefined }, [accountId]);
+    review(flagged.id, {
+      kind: 'correct',
+      correction: {
+        activityType: 'transfer_in',
+        quantity: '2',
+        unitPrice: '150.5',
+        amount: '0',
+        activityDate: '2025-09-29',
+      },
+    });
     expect(Number(shop())).toBe(before + 2);
     expect(state()).toBe('IDLE');
     await resyncEverything();
@@ -78,7 +81,7 @@ describe('review queue', () => {
   });
 
   it('a deletion is kept through later syncs', async () => {
-    deleteReviewedActivity(h.db, flagged.id, time.iso());
+    review(flagged.id, { kind: 'delete' });
     expect(state()).toBe('IDLE');
     const result = await resyncEverything();
     expect(h.scalar('SELECT COUNT(*) FROM activities WHERE id = ?', [flagged.id])).toBe(0);
@@ -87,17 +90,22 @@ describe('review queue', () => {
   });
 
   it('refuses a correction that does not make sense, changing nothing', () => {
-    const attempt = (fields: Partial<Parameters<typeof correctActivity>[2]>) => () =>
-      correctActivity(
-        h.db,
-        flagged.id,
-        { activityType: 'BUY', quantity: '1', unitPrice: '1', amount: '-1', activityDate: '2025-09-29', ...fields },
-        time.iso(),
-      );
+    const attempt = (fields: Partial<Correction>) => () =>
+      review(flagged.id, {
+        kind: 'correct',
+        correction: {
+          activityType: 'BUY',
+          quantity: '1',
+          unitPrice: '1',
+          amount: '-1',
+          activityDate: '2025-09-29',
+          ...fields,
+        },
+      });
     expect(attempt({ activityType: 'PURCHASE' })).toThrow('"PURCHASE" is not an activity type');
     expect(attempt({ quantity: 'two' })).toThrow('Quantity "two" is not a number');
     expect(attempt({ activityDate: 'someday' })).toThrow('"someday" is not a date');
     expect(h.scalar('SELECT status FROM activities WHERE id = ?', [flagged.id])).toBe('DRAFT');
-    expect(() => confirmActivity(h.db, 'no-such-id', time.iso())).toThrow('There is no activity no-such-id');
+    expect(() => review('no-such-id', { kind: 'confirm' })).toThrow('There is no activity no-such-id');
   });
 });

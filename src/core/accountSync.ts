@@ -1,0 +1,195 @@
+/**
+ * One account's activities (MISSION 2 step 4): the window, then page by page, each page in one
+ * transaction with its dedup decisions, its holdings mark and its import run's running summary;
+ * the last transaction settles the matches that waited (activityDedup.ts) and the account's
+ * state. So a crash at any point leaves what was committed consistent and said out loud
+ * (docs/sync-rules.md, "After a crash").
+ */
+import { type ActivityInput, countDrafts } from '../storage/activities.ts';
+import { PROVIDER } from '../storage/brokers.ts';
+import {
+  emptySummary,
+  finishImportRun,
+  type ImportSummary,
+  recordImportProgress,
+  startImportRun,
+} from '../storage/importRuns.ts';
+import { getSyncState, markAccountFinished, markAccountRunning, restoreAccountStatus } from '../storage/syncState.ts';
+import { CloudError, isCloudError } from '../transport/cloudError.ts';
+import { createActivityDedup, type DedupCounts } from './activityDedup.ts';
+import { mapActivity } from './activityMapping.ts';
+import { activityWindow, historyVerdict } from './activityWindow.ts';
+import type { BrokerSyncDeps } from './brokerSync.ts';
+import { toIso } from './clock.ts';
+import type { AccountOutcome } from './syncEvents.ts';
+
+/** CLOUD_API.md: "limit (use 1000)". */
+const PAGE_SIZE = 1000;
+/** CLOUD_API.md: "Cap: 10,000 pages". */
+const MAX_PAGES = 10_000;
+
+export const SIGNED_OUT = 'Signed out during the sync: sign in again to sync your brokers';
+
+export interface SyncAccount {
+  id: string;
+  name: string;
+  currency: string | null;
+  providerAccountId: string;
+  cloudHistoryComplete: boolean | null;
+}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Ends with the account's outcome; rethrows only a sign-out, which ends the whole sync. */
+export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount): Promise<AccountOutcome> {
+  const { db, cloud, clock, emit } = deps;
+  const maxPages = deps.maxPages ?? MAX_PAGES;
+  const now = () => toIso(clock.now());
+  const prior = getSyncState(db, account.id, PROVIDER);
+  const window = activityWindow(
+    prior && { lastSuccessfulAt: prior.last_successful_at, initialSyncCompletedAt: prior.initial_sync_completed_at },
+    account.cloudHistoryComplete,
+    clock.now(),
+  );
+  const { mode, ...dates } = window;
+  const runId = db.transaction(() => {
+    const id = startImportRun(
+      db,
+      {
+        accountId: account.id,
+        provider: PROVIDER,
+        mode,
+        windowStart: dates.startDate ?? null,
+        windowEnd: dates.endDate ?? null,
+      },
+      now(),
+    );
+    markAccountRunning(db, account.id, PROVIDER, id, now());
+    return id;
+  });
+
+  const dedup = createActivityDedup({ db, accountId: account.id, importRunId: runId, now });
+  const summary: ImportSummary = emptySummary();
+  let flagged = 0;
+  let page = 0;
+  const tally = (counts: DedupCounts) => {
+    summary.inserted += counts.inserted;
+    summary.updated += counts.updated;
+    summary.skipped += counts.unchanged + counts['kept-user-edit'] + counts['kept-deleted'];
+    flagged += counts.flagged;
+  };
+  const progress = (status: AccountOutcome['status'] | 'RUNNING') =>
+    emit({
+      type: 'broker:sync-progress',
+      payload: {
+        accountId: account.id,
+        accountName: account.name,
+        status,
+        currentPage: page,
+        activitiesFetched: summary.fetched,
+      },
+    });
+  const outcome = (
+    status: AccountOutcome['status'],
+    error: string | null,
+    errorCode: string | null,
+  ): AccountOutcome => ({
+    accountId: account.id,
+    accountName: account.name,
+    status,
+    error,
+    errorCode,
+    fetched: summary.fetched,
+    inserted: summary.inserted,
+    updated: summary.updated,
+    warnings: summary.warnings,
+  });
+  const warn = (problem: string) => {
+    summary.warnings++;
+    deps.log.warn(`${account.name}: ${problem}`);
+  };
+
+  progress('RUNNING');
+  try {
+    let offset = 0;
+    let previousFirstId: string | null = null;
+    for (;;) {
+      if (page >= maxPages) {
+        throw new CloudError('too-many-pages', `Stopped after ${maxPages.toLocaleString('en')} pages of activities`);
+      }
+      const result = await cloud.getActivitiesPage(account.providerAccountId, { offset, limit: PAGE_SIZE, ...dates });
+      if (result.items.length === 0) break;
+      if (page > 0 && result.firstId !== null && result.firstId === previousFirstId) {
+        throw new CloudError('pagination-stuck', 'Pagination appears stuck');
+      }
+      previousFirstId = result.firstId;
+      page++;
+      const mapped: ActivityInput[] = [];
+      for (const item of result.items) {
+        if (!item.ok) {
+          warn(`activity ${item.id ?? '(no id)'} was dropped: ${item.problem}`);
+          continue;
+        }
+        const activity = mapActivity(item.activity, account);
+        if (activity.ok) mapped.push(activity.activity);
+        else warn(activity.problem);
+      }
+      summary.fetched += result.items.length;
+      db.transaction(() => {
+        tally(dedup.applyPage(mapped));
+        recordImportProgress(db, runId, summary);
+      });
+      offset += result.items.length;
+      progress('RUNNING');
+      if (result.hasMore === false) break;
+      if (result.hasMore === null && result.total !== null && offset >= result.total) break;
+    }
+
+    const status = db.transaction(() => {
+      tally(dedup.finish());
+      const settled = countDrafts(db, account.id) > 0 ? 'NEEDS_REVIEW' : 'IDLE';
+      finishImportRun(db, runId, { status: flagged > 0 ? 'NEEDS_REVIEW' : 'APPLIED', summary, error: null }, now());
+      markAccountFinished(
+        db,
+        account.id,
+        PROVIDER,
+        {
+          status: settled,
+          error: null,
+          checkpoint: { ...dates, pages: page, fetched: summary.fetched },
+          history: historyVerdict(window, summary.fetched, account.cloudHistoryComplete),
+        },
+        now(),
+      );
+      return settled;
+    });
+    progress(status);
+    return outcome(status, null, null);
+  } catch (error) {
+    if (isCloudError(error, 'not-signed-in')) {
+      // Signed out mid-way: not the account's failure (MISSION 2.1). The run is cancelled, the
+      // account put back as it was, and the sync stops; what earlier pages committed stays.
+      db.transaction(() => {
+        finishImportRun(db, runId, { status: 'CANCELLED', summary, error: SIGNED_OUT }, now());
+        const before = prior?.sync_status;
+        restoreAccountStatus(db, account.id, PROVIDER, before && before !== 'RUNNING' ? before : 'IDLE', now());
+      });
+      throw error;
+    }
+    summary.errors++;
+    const message = errorMessage(error);
+    deps.log.warn(`${account.name}: sync failed: ${message}`);
+    db.transaction(() => {
+      finishImportRun(db, runId, { status: 'FAILED', summary, error: message }, now());
+      markAccountFinished(
+        db,
+        account.id,
+        PROVIDER,
+        { status: 'FAILED', error: message, checkpoint: null, history: 'unchanged' },
+        now(),
+      );
+    });
+    progress('FAILED');
+    return outcome('FAILED', message, isCloudError(error) ? error.code : 'internal');
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Which stored activity an incoming one is (CLOUD_API.md "Identity and dedup"; the rules and
+ * why in docs/sync-rules.md, "Dedup"). One instance per account per sync.
+ *
+ * The cloud's order must not matter. A stored row or tombstone is claimed at most once per
+ * sync, and an exact claim (the same cloud id, in the same account and source system) always
+ * wins: so matches by source record or idempotency key, which exist for a provider that
+ * re-issued ids, wait until the account's last page, when every exact claim is known. Then
+ * two identical trades stay two rows, and a deleted trade's tombstone does not swallow its
+ * identical twin, whichever arrives first.
+ */
+import {
+  type ActivityInput,
+  findMatchCandidates,
+  insertActivity,
+  type MatchCandidate,
+  updateActivity,
+} from '../storage/activities.ts';
+import { markHoldingsStale } from '../storage/holdings.ts';
+import type { SqlDatabase } from '../storage/sqlDatabase.ts';
+
+export type DedupOutcome = 'inserted' | 'updated' | 'unchanged' | 'kept-user-edit' | 'kept-deleted';
+
+/** How many incoming activities ended each way; `flagged`: those stored waiting for review (DRAFT). */
+export type DedupCounts = Record<DedupOutcome, number> & { flagged: number };
+
+export interface ActivityDedup {
+  /** Applies what can be decided now; call inside the page's transaction. */
+  applyPage(inputs: readonly ActivityInput[]): DedupCounts;
+  /** Decides the activities that waited for every exact claim; call once, after the last page, in a transaction. */
+  finish(): DedupCounts;
+}
+
+const claimKey = (candidate: MatchCandidate) => `${candidate.kind}:${candidate.id}`;
+
+const emptyCounts = (): DedupCounts => ({
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  'kept-user-edit': 0,
+  'kept-deleted': 0,
+  flagged: 0,
+});
+
+export function createActivityDedup(deps: {
+  db: SqlDatabase;
+  accountId: string;
+  importRunId: number;
+  now: () => string;
+}): ActivityDedup {
+  const { db, importRunId, now } = deps;
+  const claimed = new Set<string>();
+  // By cloud id: the same activity sent twice (overlapping pages) waits once, as last sent.
+  const waiting = new Map<string, ActivityInput>();
+
+  const count = (counts: DedupCounts, input: ActivityInput, outcome: DedupOutcome) => {
+    counts[outcome]++;
+    if (outcome === 'inserted' || outcome === 'updated') markHoldingsStale(db, deps.accountId, now());
+    if (input.status === 'DRAFT' && outcome !== 'kept-user-edit' && outcome !== 'kept-deleted') counts.flagged++;
+  };
+
+  function applyTo(input: ActivityInput, match: MatchCandidate | undefined): DedupOutcome {
+    if (!match) {
+      claimed.add(`row:${insertActivity(db, input, importRunId, now())}`);
+      return 'inserted';
+    }
+    claimed.add(claimKey(match));
+    if (match.kind === 'tombstone') return 'kept-deleted';
+    if (match.userModified) return 'kept-user-edit';
+    return updateActivity(db, match.id, input, importRunId, now()) ? 'updated' : 'unchanged';
+  }
+
+  const unclaimed = (candidates: MatchCandidate[], rank: MatchCandidate['rank']) =>
+    candidates.find((candidate) => candidate.rank === rank && !claimed.has(claimKey(candidate)));
+
+  return {
+    applyPage(inputs) {
+      const counts = emptyCounts();
+      for (const input of inputs) {
+        const candidates = findMatchCandidates(db, input);
+        // An exact match counts even when already claimed: the same activity twice in one sync.
+        const exact = candidates.find((candidate) => candidate.rank === 1);
+        if (exact || candidates.every((candidate) => claimed.has(claimKey(candidate)))) {
+          count(counts, input, applyTo(input, exact));
+        } else {
+          waiting.set(`${input.sourceSystem}\u001f${input.id}`, input);
+        }
+      }
+      return counts;
+    },
+    finish() {
+      const counts = emptyCounts();
+      const decided = [...waiting.values()].map((input) => ({ input, candidates: findMatchCandidates(db, input) }));
+      const matches = new Map<ActivityInput, MatchCandidate>();
+      // Source-record matches are closer than idempotency-key ones: all of them are claimed first.
+      for (const rank of [2, 3] as const) {
+        for (const { input, candidates } of decided) {
+          if (matches.has(input)) continue;
+          const match = unclaimed(candidates, rank);
+          if (match) {
+            claimed.add(claimKey(match));
+            matches.set(input, match);
+          }
+        }
+      }
+      for (const { input } of decided) count(counts, input, applyTo(input, matches.get(input)));
+      waiting.clear();
+      return counts;
+    },
+  };
+}
