@@ -5,7 +5,7 @@
  * state. So a crash at any point leaves what was committed consistent and said out loud
  * (docs/sync-rules.md, "After a crash").
  */
-import { type ActivityInput, countDrafts } from '../storage/activities.ts';
+import { type ActivityInput, countDrafts, newestActivityDate } from '../storage/activities.ts';
 import { PROVIDER } from '../storage/brokers.ts';
 import {
   emptySummary,
@@ -19,8 +19,8 @@ import { CloudError, isCloudError } from '../transport/cloudError.ts';
 import { createActivityDedup, type DedupCounts } from './activityDedup.ts';
 import { mapActivity } from './activityMapping.ts';
 import { activityWindow, historyVerdict } from './activityWindow.ts';
-import type { BrokerSyncDeps } from './brokerSync.ts';
 import { toIso } from './clock.ts';
+import type { BrokerSyncDeps } from './syncDeps.ts';
 import type { AccountOutcome } from './syncEvents.ts';
 
 /** CLOUD_API.md: "limit (use 1000)". */
@@ -47,7 +47,11 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
   const now = () => toIso(clock.now());
   const prior = getSyncState(db, account.id, PROVIDER);
   const window = activityWindow(
-    prior && { lastSuccessfulAt: prior.last_successful_at, initialSyncCompletedAt: prior.initial_sync_completed_at },
+    prior && {
+      lastSuccessfulAt: prior.last_successful_at,
+      initialSyncCompletedAt: prior.initial_sync_completed_at,
+      newestActivityAt: newestActivityDate(db, account.id),
+    },
     account.cloudHistoryComplete,
     clock.now(),
   );
@@ -64,7 +68,7 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
       },
       now(),
     );
-    markAccountRunning(db, account.id, PROVIDER, id, now());
+    markAccountRunning(db, account.id, PROVIDER, { id, wholeHistory: mode === 'INITIAL' }, now());
     return id;
   });
 
@@ -118,7 +122,16 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
         throw new CloudError('too-many-pages', `Stopped after ${maxPages.toLocaleString('en')} pages of activities`);
       }
       const result = await cloud.getActivitiesPage(account.providerAccountId, { offset, limit: PAGE_SIZE, ...dates });
-      if (result.items.length === 0) break;
+      if (result.items.length === 0) {
+        // An empty page ends the history only when nothing says there is more: stopping short and
+        // succeeding would move the cursor past activities never fetched (docs/sync-rules.md, "Paging").
+        const promisedMore =
+          result.hasMore === true || (result.hasMore === null && result.total !== null && offset < result.total);
+        if (promisedMore) {
+          throw new CloudError('malformed-response', 'The cloud sent an empty page before the end of the activities');
+        }
+        break;
+      }
       if (page > 0 && result.firstId !== null && result.firstId === previousFirstId) {
         throw new CloudError('pagination-stuck', 'Pagination appears stuck');
       }

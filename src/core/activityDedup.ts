@@ -55,7 +55,6 @@ export function createActivityDedup(deps: {
 
   const count = (counts: DedupCounts, input: ActivityInput, outcome: DedupOutcome) => {
     counts[outcome]++;
-    if (outcome === 'inserted' || outcome === 'updated') markHoldingsStale(db, deps.accountId, now());
     if (input.status === 'DRAFT' && outcome !== 'kept-user-edit' && outcome !== 'kept-deleted') counts.flagged++;
   };
 
@@ -69,6 +68,12 @@ export function createActivityDedup(deps: {
     if (match.userModified) return 'kept-user-edit';
     return updateActivity(db, match.id, input, importRunId, now()) ? 'updated' : 'unchanged';
   }
+
+  /** In the transaction that changed the account's activities: see src/storage/holdings.ts. */
+  const marked = (counts: DedupCounts): DedupCounts => {
+    if (counts.inserted + counts.updated > 0) markHoldingsStale(db, deps.accountId, now());
+    return counts;
+  };
 
   const unclaimed = (candidates: MatchCandidate[], rank: MatchCandidate['rank']) =>
     candidates.find((candidate) => candidate.rank === rank && !claimed.has(claimKey(candidate)));
@@ -86,7 +91,7 @@ export function createActivityDedup(deps: {
           waiting.set(`${input.sourceSystem}\u001f${input.id}`, input);
         }
       }
-      return counts;
+      return marked(counts);
     },
     finish() {
       const counts = emptyCounts();
@@ -105,7 +110,7 @@ export function createActivityDedup(deps: {
       }
       for (const { input } of decided) count(counts, input, applyTo(input, matches.get(input)));
       waiting.clear();
-      return counts;
+      return marked(counts);
     },
   };
 }

@@ -6,7 +6,10 @@
  *   (`sync_status.transactions.initial_sync_completed` false);
  * - the cursor, `last_successful_at`, is a date, and not in the future: a clock that was ahead
  *   wrote it, and a window from it would skip what was posted in between, for good.
- * Otherwise: from the day before the last success (the overlap dedup absorbs) to today, in UTC.
+ * Otherwise: from the day before the last success (the overlap dedup absorbs) to today, in UTC;
+ * but never from later than the day before the newest activity stored. A cursor written by a
+ * clock that ran ahead looks trustworthy once real time has passed it, yet the cloud's own dates
+ * say how far the history really reached: what was posted since is dated after that.
  */
 import type { ImportMode } from '../storage/importRuns.ts';
 import type { HistoryVerdict } from '../storage/syncState.ts';
@@ -22,6 +25,8 @@ export interface ActivityWindow {
 export interface AccountCursor {
   lastSuccessfulAt: string | null;
   initialSyncCompletedAt: string | null;
+  /** The date of the newest activity stored for the account. */
+  newestActivityAt: string | null;
 }
 
 export function activityWindow(
@@ -32,7 +37,9 @@ export function activityWindow(
   const last = cursor?.lastSuccessfulAt ? Date.parse(cursor.lastSuccessfulAt) : Number.NaN;
   const trusted = cursor?.initialSyncCompletedAt != null && cloudHistoryComplete !== false && last <= now;
   if (!trusted) return { mode: 'INITIAL' };
-  return { mode: 'INCREMENTAL', startDate: utcDay(last - DAY_MS), endDate: utcDay(now) };
+  const newest = cursor.newestActivityAt ? Date.parse(cursor.newestActivityAt) : Number.NaN;
+  const from = Number.isNaN(newest) ? last : Math.min(last, newest);
+  return { mode: 'INCREMENTAL', startDate: utcDay(from - DAY_MS), endDate: utcDay(now) };
 }
 
 /**

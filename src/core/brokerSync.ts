@@ -16,31 +16,19 @@ import {
   upsertConnection,
   upsertPlatform,
 } from '../storage/brokers.ts';
-import type { SqlDatabase } from '../storage/sqlDatabase.ts';
 import { finishSyncRun, startSyncRun } from '../storage/syncRuns.ts';
 import { failInterruptedSyncs, markAccountFailed } from '../storage/syncState.ts';
-import type { BrokerCloud } from '../transport/brokerCloud.ts';
 import { hasBrokerSyncPlan } from '../transport/brokerSyncPlan.ts';
 import { CloudError, isCloudError } from '../transport/cloudError.ts';
 import { syncAccountActivities } from './accountSync.ts';
 import { type MappedAccount, mapAccount, mapConnection } from './brokerMapping.ts';
-import { type Clock, toIso } from './clock.ts';
-import type { Logger } from './logger.ts';
+import { toIso } from './clock.ts';
 import { updatePortfolio } from './portfolioUpdate.ts';
-import type { EmitSyncEvent, SyncResult, SyncTrigger } from './syncEvents.ts';
+import type { BrokerSyncDeps } from './syncDeps.ts';
+import type { SyncResult, SyncTrigger } from './syncEvents.ts';
 import { emptyProgress, type SyncProgressState, summarize, syncRunStatus } from './syncOutcome.ts';
 
 const NO_PLAN = 'Broker sync needs a paid plan';
-
-export interface BrokerSyncDeps {
-  db: SqlDatabase;
-  cloud: BrokerCloud;
-  clock: Clock;
-  emit: EmitSyncEvent;
-  log: Logger;
-  /** Overrides the page cap (tests). */
-  maxPages?: number;
-}
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const errorCodeOf = (error: unknown): string => (isCloudError(error) ? error.code : 'internal');

@@ -6,6 +6,7 @@
  * `id` is the local primary key; `provider_activity_id` is the cloud's id, unique only within an
  * account and source system. A new activity keeps the cloud's id as its local id when it is free.
  */
+import { markHoldingsStale } from './holdings.ts';
 import type { SqlDatabase, SqlValue } from './sqlDatabase.ts';
 
 type ActivityStatus = 'POSTED' | 'DRAFT';
@@ -174,6 +175,14 @@ export function updateActivity(
   return db.run(UPDATE_IF_CHANGED, [...values, importRunId, now, localId, ...values]).changes > 0;
 }
 
+/** The date of an account's newest stored activity, or null when it has none. */
+export function newestActivityDate(db: SqlDatabase, accountId: string): string | null {
+  return (
+    db.get<{ at: string | null }>('SELECT MAX(activity_date) AS at FROM activities WHERE account_id = ?', [accountId])
+      ?.at ?? null
+  );
+}
+
 /** Activities of an account still waiting for review (status DRAFT). */
 export function countDrafts(db: SqlDatabase, accountId: string): number {
   return (
@@ -182,9 +191,11 @@ export function countDrafts(db: SqlDatabase, accountId: string): number {
   );
 }
 
-/** Deletes an activity and leaves a tombstone, so later syncs do not bring it back. */
+/** Deletes an activity and leaves a tombstone, so later syncs do not bring it back; its account's holdings are stale. */
 export function deleteActivity(db: SqlDatabase, id: string, now: string): void {
   db.transaction(() => {
+    const row = db.get<{ account_id: string }>('SELECT account_id FROM activities WHERE id = ?', [id]);
+    if (row) markHoldingsStale(db, row.account_id, now);
     db.run(
       `INSERT OR REPLACE INTO activity_tombstones
          (activity_id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, deleted_at)

@@ -28,19 +28,25 @@ export function getSyncState(db: SqlDatabase, accountId: string, provider: strin
   ]);
 }
 
+/**
+ * Starts an account's sync. `wholeHistory`: this sync asks for the whole history, so the history
+ * no longer counts as complete until a whole-history sync succeeds (a failure must not leave an
+ * untrusted cursor to be trusted later).
+ */
 export function markAccountRunning(
   db: SqlDatabase,
   accountId: string,
   provider: string,
-  runId: number,
+  run: { id: number; wholeHistory: boolean },
   now: string,
 ): void {
   db.run(
     `INSERT INTO brokers_sync_state (account_id, provider, last_attempted_at, last_run_id, sync_status, created_at, updated_at)
      VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)
      ON CONFLICT (account_id, provider) DO UPDATE SET last_attempted_at = excluded.last_attempted_at,
-       last_run_id = excluded.last_run_id, sync_status = 'RUNNING', updated_at = excluded.updated_at`,
-    [accountId, provider, now, runId, now, now],
+       last_run_id = excluded.last_run_id, sync_status = 'RUNNING', updated_at = excluded.updated_at,
+       initial_sync_completed_at = CASE WHEN ? THEN NULL ELSE initial_sync_completed_at END`,
+    [accountId, provider, now, run.id, now, now, run.wholeHistory ? 1 : 0],
   );
 }
 

@@ -4,7 +4,8 @@
  * over fetch (answered by msw/node), fake time, and recorded events and warnings.
  */
 import initSqlJs from 'sql.js';
-import { type BrokerSyncDeps, performBrokerSync } from '../../src/core/brokerSync.ts';
+import { performBrokerSync } from '../../src/core/brokerSync.ts';
+import type { BrokerSyncDeps } from '../../src/core/syncDeps.ts';
 import type { SyncEvent, SyncEventMap, SyncEventName, SyncTrigger } from '../../src/core/syncEvents.ts';
 import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { fetchHttp } from '../../src/platform/fetchHttp.ts';
@@ -14,6 +15,7 @@ import type { SqlDatabase, SqlParams, SqlValue } from '../../src/storage/sqlData
 import type { ByteStore } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import { createCloudClient } from '../../src/transport/brokerCloud.ts';
+import type { HttpClient } from '../../src/transport/http.ts';
 import { API_URL, AUTH_URL } from './demoCloudMock.ts';
 import type { FakeTime } from './fakeTime.ts';
 
@@ -47,20 +49,26 @@ export interface Harness {
   scalar(sql: string, params?: SqlParams): SqlValue;
 }
 
-export async function createHarness(
-  time: FakeTime,
-  options: { store?: ByteStore; refreshToken?: string | null } = {},
-): Promise<Harness> {
-  const db = await openSqlJsDatabase(await sqlJs, options.store ?? memoryByteStore());
+export interface HarnessOptions {
+  store?: ByteStore;
+  /** Another database (say a file, as the CLI keeps one) instead of sql.js over `store`. */
+  db?: SqlDatabase;
+  refreshToken?: string | null;
+  /** Another cloud than the demo cloud behind msw/node: its URL (API and auth) and how it answers. */
+  cloud?: { url: string; http: HttpClient };
+}
+
+export async function createHarness(time: FakeTime, options: HarnessOptions = {}): Promise<Harness> {
+  const db = options.db ?? (await openSqlJsDatabase(await sqlJs, options.store ?? memoryByteStore()));
   const token = options.refreshToken === undefined ? DEMO_REFRESH_TOKEN : options.refreshToken;
   if (token) setSetting(db, 'cloud.refreshToken', token);
   const events: SyncEvent[] = [];
   const warnings: string[] = [];
   const cloud = createCloudClient({
-    apiUrl: API_URL,
-    authUrl: AUTH_URL,
+    apiUrl: options.cloud?.url ?? API_URL,
+    authUrl: options.cloud?.url ?? AUTH_URL,
     apiKey: '',
-    http: fetchHttp(),
+    http: options.cloud?.http ?? fetchHttp(),
     timers: time,
     credentials: settingsCredentials(db),
   });
