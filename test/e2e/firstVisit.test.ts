@@ -25,6 +25,8 @@ describe('first visit', () => {
     expect(rendered).toBeLessThan(80);
 
     await page.getByRole('link', { name: 'Accounts', exact: true }).click();
+    // The activities table may still be on screen for a moment: wait for the Accounts page itself.
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     await expect(page.getByRole('row', { name: /TFSA/ }).innerText()).resolves.toMatch(
       /Questrade\s+CAD\s+CA\$[\d,]+\.\d\d\s+Up to Date/,
     );
