@@ -23,7 +23,8 @@ export function describeResult(result: SyncResult, demo: boolean): string[] {
   const width = Math.max(0, ...result.accounts.map((account) => account.accountName.length));
   for (const account of result.accounts) {
     const counts = `${number.format(account.fetched)} fetched, ${number.format(account.inserted)} new, ${number.format(account.updated)} updated`;
-    const warnings = account.warnings > 0 ? `, ${account.warnings} dropped` : '';
+    // Dropped activities and holdings that could not count an activity; stderr names each.
+    const warnings = account.warnings > 0 ? `, ${account.warnings} warning${account.warnings === 1 ? '' : 's'}` : '';
     const error = account.error ? ` — ${account.error}` : '';
     lines.push(
       `  ${account.accountName.padEnd(width)}  ${STATE[account.status].padEnd(12)}  ${counts}${warnings}${error}`,

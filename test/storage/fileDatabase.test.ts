@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import initSqlJs from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, latestVersion, migrate, migrations } from '../../src/storage/migrations.ts';
 import { openFileDatabase } from '../../src/storage/node/fileDatabase.ts';
+import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -103,6 +105,61 @@ describe('migrations', () => {
     expect(() => migrate(db, broken)).toThrow();
     expect(db.get("SELECT name FROM sqlite_master WHERE name = 'half'")).toBeUndefined();
     expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
+    db.close();
+  });
+});
+
+describe('migration 3 (sync correctness)', () => {
+  it('brings a version 2 database up keeping every row and reference, and asks for its holdings', async () => {
+    const db = await openSqlJsDatabase(
+      await initSqlJs(),
+      { load: () => Promise.resolve(undefined) },
+      { migrate: false },
+    );
+    db.exec('PRAGMA foreign_keys = ON');
+    migrate(db, migrations.slice(0, 2));
+    const now = '2026-11-28T12:00:00.000Z';
+    for (const id of ['with-history', 'empty']) {
+      db.run(
+        `INSERT INTO accounts (id, name, provider, provider_account_id, created_at, updated_at)
+         VALUES (?, ?, 'snaptrade', ?, ?, ?)`,
+        [id, id, id, now, now],
+      );
+      db.run(
+        `INSERT INTO brokers_sync_state (account_id, provider, last_successful_at, sync_status, created_at, updated_at)
+         VALUES (?, 'snaptrade', ?, 'IDLE', ?, ?)`,
+        [id, now, now, now],
+      );
+    }
+    const runId = db.run(
+      `INSERT INTO import_runs (account_id, provider, mode, status, started_at) VALUES ('with-history', 'snaptrade', 'INITIAL', 'APPLIED', ?)`,
+      [now],
+    ).lastInsertRowid;
+    db.run(
+      `INSERT INTO activities (id, account_id, activity_type, status, activity_date, source_system, source_record_id,
+         idempotency_key, import_run_id, created_at, updated_at)
+       VALUES ('act-1', 'with-history', 'DEPOSIT', 'POSTED', ?, 'SNAPTRADE', 'rec-1', 'key-1', ?, ?, ?)`,
+      [now, runId, now, now],
+    );
+
+    expect(migrate(db)).toEqual({ from: 2, to: latestVersion() });
+    expect(db.get('SELECT provider_activity_id, import_run_id FROM activities')).toEqual({
+      provider_activity_id: 'act-1',
+      import_run_id: runId,
+    });
+    expect(db.all('SELECT account_id, initial_sync_completed_at FROM brokers_sync_state ORDER BY account_id')).toEqual([
+      // An account whose first sync brought nothing asks for its whole history again.
+      { account_id: 'empty', initial_sync_completed_at: null },
+      { account_id: 'with-history', initial_sync_completed_at: now },
+    ]);
+    expect(db.all('SELECT account_id FROM holdings_stale ORDER BY account_id')).toEqual([
+      { account_id: 'empty' },
+      { account_id: 'with-history' },
+    ]);
+    expect(db.get('SELECT id, status FROM import_runs')).toEqual({ id: runId, status: 'APPLIED' });
+    db.run("UPDATE import_runs SET status = 'CANCELLED'");
+    expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+    expect(db.all('PRAGMA foreign_key_check')).toEqual([]);
     db.close();
   });
 });
