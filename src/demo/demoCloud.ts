@@ -7,7 +7,15 @@
 import Big from 'big.js';
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { utcDay } from '../core/clock.ts';
-import { buildDemoDataset, type DemoAccount, type DemoDataset, demoBalance } from './demoDataset.ts';
+import {
+  buildDemoDataset,
+  DEMO_HISTORY_START,
+  type DemoAccount,
+  type DemoDataset,
+  type DemoSize,
+  demoBalance,
+  smallHistoryStart,
+} from './demoDataset.ts';
 import { DEMO_REFRESH_TOKEN } from './demoDefaults.ts';
 import { DEFAULT_SCENARIO, type DemoScenario } from './demoScenario.ts';
 
@@ -32,7 +40,18 @@ export interface DemoCloud {
 const error = (status: number, code: string, message: string, headers?: Record<string, string>) =>
   HttpResponse.json({ error: code, code, message }, { status, ...(headers ? { headers } : {}) });
 
-export function createDemoCloud(options: { now: () => number }): DemoCloud {
+export interface DemoCloudOptions {
+  now: () => number;
+  /**
+   * 'full' (the default): the whole history from 2024-12-02, ~5,000 activities.
+   * 'small': history from SMALL_HISTORY_DAYS before the day the cloud is created, a few
+   * hundred activities, for tests that need a sync but not its size.
+   */
+  size?: DemoSize;
+}
+
+export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
+  const start = options.size === 'small' ? smallHistoryStart(utcDay(options.now())) : DEMO_HISTORY_START;
   let scenario: DemoScenario = { ...DEFAULT_SCENARIO };
   const requests: DemoRequest[] = [];
   const accessTokens = new Map<string, number>();
@@ -42,7 +61,7 @@ export function createDemoCloud(options: { now: () => number }): DemoCloud {
 
   const dataset = (): DemoDataset => {
     const today = utcDay(options.now());
-    if (cached?.today !== today) cached = buildDemoDataset(today);
+    if (cached?.today !== today) cached = buildDemoDataset(today, { start });
     return cached;
   };
 

@@ -6,13 +6,22 @@
  * Deterministic: a day's activities depend only on the account, the day and what came before
  * it (each day has its own seed), never on today's date. So a later run sees the same past
  * plus new days, the way a real brokerage history grows, and incremental sync has work to do.
+ *
+ * A history may also start later than 2024-12-02 (the small demo cloud, for tests that need a
+ * sync but not two years of it): see `start` in `buildDemoDataset`.
  */
 import Big from 'big.js';
 import { DAY_MS, utcDay } from '../core/clock.ts';
 import { seededRandom } from './random.ts';
 
-/** The first day of demo history (a Monday). */
+/** The first day of the full demo history (a Monday). */
 export const DEMO_HISTORY_START = '2024-12-02';
+
+/** How big a demo cloud's history is: the full one, or the last few weeks only. */
+export type DemoSize = 'full' | 'small';
+
+/** Days of history a small demo cloud has when it is created (and it grows from there). */
+export const SMALL_HISTORY_DAYS = 30;
 
 interface DemoSecurity {
   symbol: string;
@@ -162,9 +171,9 @@ interface DemoAccountPlan {
   monthlyDeposit: number;
   monthlyFee: number | null;
   interestRate: number;
-  /** Shares moved in from another institution on the first day, and out on a later one. */
+  /** Shares moved in from another institution on the first day, and out on a later one (see `SpecialDays`). */
   transferIn?: { symbol: string; units: number };
-  transferOut?: { symbol: string; day: string };
+  transferOut?: { symbol: string };
 }
 
 interface DemoConnectionPlan {
@@ -224,7 +233,7 @@ const ACCOUNT_PLANS: readonly DemoAccountPlan[] = [
     monthlyDeposit: 1250,
     monthlyFee: null,
     interestRate: 0.0001,
-    transferOut: { symbol: 'RY.TO', day: '2026-02-02' },
+    transferOut: { symbol: 'RY.TO' },
   },
   {
     id: '7f3e2d1c-0b9a-4c8d-8e7f-6a5b4c3d2e02',
@@ -309,6 +318,30 @@ const ACCOUNT_PLANS: readonly DemoAccountPlan[] = [
 /** The one activity that needs review: a corporate action the cloud could not map. */
 const REVIEW_ACTIVITY = { accountId: '7f3e2d1c-0b9a-4c8d-8e7f-6a5b4c3d2e04', day: '2025-09-29' };
 
+/** The full history's transfer-out day. */
+const TRANSFER_OUT_DAY = '2026-02-02';
+
+/** The days a history's one-off customer events fall on. */
+interface SpecialDays {
+  /** The first day: deposits start, and shares are transferred in. */
+  start: string;
+  review: string;
+  transferOut: string;
+}
+
+/**
+ * The full history keeps its historical dates. A history that starts on another day has the
+ * review activity a week after its start and the transfer-out two weeks after, so even a few
+ * weeks of it has them. The split stays on its date in every history: it is a market event
+ * (prices follow it), so a history that starts after it simply has none, like a real account
+ * opened later.
+ */
+function specialDays(start: string): SpecialDays {
+  if (start === DEMO_HISTORY_START) return { start, review: REVIEW_ACTIVITY.day, transferOut: TRANSFER_OUT_DAY };
+  const after = (days: number) => utcDay((dayNumber(start) + days) * DAY_MS);
+  return { start, review: after(7), transferOut: after(14) };
+}
+
 /** An activity as CLOUD_API.md sends it. */
 type DemoActivity = Record<string, unknown> & { id: string; trade_date: string };
 
@@ -322,6 +355,8 @@ export interface DemoAccount {
 export interface DemoDataset {
   connections: readonly DemoConnectionPlan[];
   accounts: DemoAccount[];
+  /** The first day of history. */
+  start: string;
   today: string;
 }
 
@@ -448,6 +483,7 @@ const isWeekday = (day: string): boolean => {
 function simulateDay(
   history: AccountHistory,
   day: string,
+  special: SpecialDays,
   firstWeekdayOfMonth: boolean,
   lastDayOfMonth: boolean,
 ): void {
@@ -455,7 +491,7 @@ function simulateDay(
   const random = seededRandom(`${plan.id}:${day}`);
   const month = Number(day.slice(5, 7));
 
-  if (day === DEMO_HISTORY_START && plan.transferIn) {
+  if (day === special.start && plan.transferIn) {
     const sec = security(plan.transferIn.symbol);
     const units = new Big(plan.transferIn.units);
     history.holdings.set(sec.symbol, units);
@@ -469,7 +505,7 @@ function simulateDay(
       description: `Transfer in-kind from another institution: ${units.toFixed()} ${sec.symbol}`,
     });
   }
-  if (day === plan.transferOut?.day && history.held(plan.transferOut.symbol).gt(0)) {
+  if (day === special.transferOut && plan.transferOut && history.held(plan.transferOut.symbol).gt(0)) {
     const sec = security(plan.transferOut.symbol);
     const units = history.held(sec.symbol).div(2).round(0, Big.roundDown);
     if (units.gt(0)) {
@@ -488,7 +524,7 @@ function simulateDay(
   if (firstWeekdayOfMonth && plan.monthlyDeposit > 0) {
     history.cashFlow(day, 13, 'DEPOSIT', new Big(plan.monthlyDeposit), 'Pre-authorized contribution');
   }
-  if (day === REVIEW_ACTIVITY.day && plan.id === REVIEW_ACTIVITY.accountId) {
+  if (day === special.review && plan.id === REVIEW_ACTIVITY.accountId) {
     const sec = security('SHOP.TO');
     history.add(day, 11, {
       type: 'UNKNOWN',
@@ -579,17 +615,35 @@ function simulateDay(
   }
 }
 
-/** The whole demo history up to and including `today` (`YYYY-MM-DD`). */
-export function buildDemoDataset(today: string): DemoDataset {
+/**
+ * The first day of a small history, for a demo cloud created on `day`. It is fixed when the
+ * cloud is created, not recomputed from each new today: a start that moved with the clock
+ * would rewrite the past as days pass, and incremental sync would no longer see a history
+ * that only grows.
+ */
+export const smallHistoryStart = (day: string): string => utcDay((dayNumber(day) - SMALL_HISTORY_DAYS) * DAY_MS);
+
+export interface DemoDatasetOptions {
+  /** The first day of history (`YYYY-MM-DD`); DEMO_HISTORY_START, the full history, if absent. */
+  start?: string;
+}
+
+/**
+ * The demo history from its start up to and including `today` (`YYYY-MM-DD`); empty if
+ * today is before the start.
+ */
+export function buildDemoDataset(today: string, options: DemoDatasetOptions = {}): DemoDataset {
+  const start = options.start ?? DEMO_HISTORY_START;
+  const special = specialDays(start);
   const histories = ACCOUNT_PLANS.map((plan) => new AccountHistory(plan));
   const last = dayNumber(today);
   let month = '';
-  for (let n = dayNumber(DEMO_HISTORY_START); n <= last; n++) {
+  for (let n = dayNumber(start); n <= last; n++) {
     const day = utcDay(n * DAY_MS);
     const newMonth = day.slice(0, 7) !== month && isWeekday(day);
     if (newMonth) month = day.slice(0, 7);
     const lastDayOfMonth = utcDay((n + 1) * DAY_MS).slice(0, 7) !== day.slice(0, 7);
-    for (const history of histories) simulateDay(history, day, newMonth, lastDayOfMonth);
+    for (const history of histories) simulateDay(history, day, special, newMonth, lastDayOfMonth);
   }
   return {
     connections: DEMO_CONNECTIONS,
@@ -599,6 +653,7 @@ export function buildDemoDataset(today: string): DemoDataset {
       cash: history.cash,
       holdings: history.holdings,
     })),
+    start,
     today,
   };
 }

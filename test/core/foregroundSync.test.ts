@@ -13,7 +13,8 @@ import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
 
 const time = fakeTime();
-useDemoCloud(time);
+// Triggers and throttling only: a few weeks of history sync as well as two years, and faster.
+useDemoCloud(time, 'small');
 const HOUR = 60 * 60_000;
 
 class FakeDocument extends EventTarget {

@@ -5,7 +5,8 @@ import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
 
 const time = fakeTime();
-const demo = useDemoCloud(time);
+// Throttling and triggers only: a few weeks of history sync as well as two years, and faster.
+const demo = useDemoCloud(time, 'small');
 const MINUTE = 60_000;
 
 let h: Harness;

@@ -1,7 +1,13 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { reviewReasons } from '../../src/core/needsReview.ts';
-import { buildDemoDataset, DEMO_HISTORY_START } from '../../src/demo/demoDataset.ts';
+import {
+  buildDemoDataset,
+  DEMO_HISTORY_START,
+  type DemoDataset,
+  SMALL_HISTORY_DAYS,
+  smallHistoryStart,
+} from '../../src/demo/demoDataset.ts';
 import { ActivitySchema } from '../../src/transport/cloudSchemas.ts';
 
 const today = '2026-11-28';
@@ -71,6 +77,49 @@ describe('demo dataset', () => {
   it('keeps the past unchanged as days pass, so incremental syncs find only new days', () => {
     const later = buildDemoDataset('2026-12-15');
     for (const [index, account] of dataset.accounts.entries()) {
+      const laterActivities = later.accounts[index]?.activities ?? [];
+      expect(laterActivities.slice(0, account.activities.length)).toEqual(account.activities);
+      expect(laterActivities.length).toBeGreaterThan(account.activities.length);
+    }
+  });
+});
+
+describe('small demo dataset', () => {
+  const start = smallHistoryStart(today);
+  const small = buildDemoDataset(today, { start });
+  const activities = (of: DemoDataset) => of.accounts.flatMap((account) => account.activities);
+  const smallAll = activities(small);
+
+  it('covers the last few weeks only, a small part of the full history', () => {
+    expect(small.start).toBe(start);
+    expect((Date.parse(today) - Date.parse(start)) / 86_400_000).toBe(SMALL_HISTORY_DAYS);
+    const days = smallAll.map((activity) => activity.trade_date.slice(0, 10)).sort();
+    expect(days[0]).toBe(start);
+    expect(days.at(-1)?.localeCompare(today)).toBeLessThanOrEqual(0);
+    expect(smallAll.length).toBeGreaterThan(50);
+    expect(smallAll.length).toBeLessThan(all.length / 10);
+    expect(small.accounts.map((account) => account.plan.id)).toEqual(
+      dataset.accounts.map((account) => account.plan.id),
+    );
+  });
+
+  it('still has trades, deposits, transfers and the one activity needing review, in Personal', () => {
+    const types = new Set(smallAll.map((activity) => activity.type));
+    for (const type of ['BUY', 'SELL', 'DEPOSIT', 'TRANSFER_IN', 'TRANSFER_OUT', 'UNKNOWN'])
+      expect(types).toContain(type);
+    const flagged = small.accounts.flatMap((account) =>
+      account.activities
+        .filter((activity) => reviewReasons(v.parse(ActivitySchema, activity)).length > 0)
+        .map(() => account.plan.name),
+    );
+    expect(flagged).toEqual(['Personal']);
+    expect(new Set(smallAll.map((activity) => activity.id)).size).toBe(smallAll.length);
+  });
+
+  it('is deterministic, and keeps its past as days pass', () => {
+    expect(buildDemoDataset(today, { start })).toEqual(small);
+    const later = buildDemoDataset('2026-12-15', { start });
+    for (const [index, account] of small.accounts.entries()) {
       const laterActivities = later.accounts[index]?.activities ?? [];
       expect(laterActivities.slice(0, account.activities.length)).toEqual(account.activities);
       expect(laterActivities.length).toBeGreaterThan(account.activities.length);

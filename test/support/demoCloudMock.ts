@@ -6,13 +6,15 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
+import type { DemoSize } from '../../src/demo/demoDataset.ts';
 import type { FakeTime } from './fakeTime.ts';
 
 export const API_URL = 'https://api.folio.test';
 export const AUTH_URL = 'https://auth.folio.test';
 
-export function useDemoCloud(time: FakeTime): DemoCloud {
-  const demo = createDemoCloud({ now: () => time.clock.now() });
+/** `size`: 'small' for tests that need a sync but not the full history (see DemoCloudOptions). */
+export function useDemoCloud(time: FakeTime, size: DemoSize = 'full'): DemoCloud {
+  const demo = createDemoCloud({ now: () => time.clock.now(), size });
   const server = setupServer(...demo.handlers);
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => {

@@ -32,8 +32,9 @@ beforeEach(() => {
   // A fresh browser profile for each test.
   globalThis.indexedDB = new IDBFactory();
   time.set('2026-11-28T12:00:00.000Z');
-  demo = createDemoCloud({ now: () => time.clock.now() });
-  other = createDemoCloud({ now: () => time.clock.now() });
+  // What the host does, not how much it syncs: a few weeks of history each, not two years.
+  demo = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
+  other = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
   broadcasts = [];
   online = true;
   host = createSyncHost({
@@ -94,9 +95,13 @@ describe('sync host', () => {
   });
 
   it('signing in while a sync runs: the token goes to the new cloud, which is synced next', async () => {
-    demo.setScenario({ pageDelayMs: 30, maxPageSize: 200 });
+    // Small pages, each slow: the sync takes several hundred ms.
+    demo.setScenario({ pageDelayMs: 30, maxPageSize: 20 });
     const running = send({ type: 'sync', trigger: 'auto' });
     await new Promise((resolve) => setTimeout(resolve, 50));
+    const types = broadcasts.map((message) => message.type);
+    expect(types).toContain('broker:sync-start');
+    expect(types).not.toContain('broker:sync-complete');
     const signedIn = await send(signIn);
     await running;
     expect(signedIn).toMatchObject({ success: true, skipped: null, accountsSynced: 4 });
@@ -136,8 +141,8 @@ describe('sync host', () => {
   it('reviews an activity: the account leaves NEEDS_REVIEW, holdings follow, tabs hear of it', async () => {
     await send({ type: 'sync', trigger: 'auto' });
     const before = await saved('db:demo');
-    const flagged = before.get<{ id: string; account_id: string }>(
-      "SELECT id, account_id FROM activities WHERE status = 'DRAFT'",
+    const flagged = before.get<{ id: string; account_id: string; activity_date: string }>(
+      "SELECT id, account_id, activity_date FROM activities WHERE status = 'DRAFT'",
     );
     broadcasts.length = 0;
     await send({
@@ -150,7 +155,7 @@ describe('sync host', () => {
           quantity: '2',
           unitPrice: '150',
           amount: '0',
-          activityDate: '2025-09-29',
+          activityDate: flagged?.activity_date.slice(0, 10) ?? '',
         },
       },
     });
