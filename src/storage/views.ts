@@ -122,6 +122,40 @@ function where(filter: ActivityFilter): { sql: string; params: SqlValue[] } {
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
+type ActivityRow = {
+  id: string;
+  activity_date: string;
+  account_name: string;
+  activity_type: string;
+  symbol: string | null;
+  quantity: string | null;
+  unit_price: string | null;
+  amount: string | null;
+  currency: string | null;
+  description: string | null;
+  status: string;
+  review_reasons: string | null;
+};
+
+const ACTIVITY_SELECT = `SELECT v.id, v.activity_date, a.name AS account_name, v.activity_type, v.symbol, v.quantity,
+    v.unit_price, v.amount, v.currency, v.description, v.status, v.review_reasons
+  FROM activities v JOIN accounts a ON a.id = v.account_id`;
+
+const toActivityView = (row: ActivityRow): ActivityView => ({
+  id: row.id,
+  date: row.activity_date,
+  accountName: row.account_name,
+  type: row.activity_type,
+  symbol: row.symbol,
+  quantity: row.quantity,
+  unitPrice: row.unit_price,
+  amount: row.amount,
+  currency: row.currency,
+  description: row.description,
+  needsReview: row.status === 'DRAFT',
+  reviewReasons: row.review_reasons ? (JSON.parse(row.review_reasons) as string[]) : [],
+});
+
 /** Newest first, one window of the filtered list. */
 export function listActivities(
   db: SqlDatabase,
@@ -130,42 +164,18 @@ export function listActivities(
 ): ActivityView[] {
   const { sql, params } = where(filter);
   return db
-    .all<{
-      id: string;
-      activity_date: string;
-      account_name: string;
-      activity_type: string;
-      symbol: string | null;
-      quantity: string | null;
-      amount: string | null;
-      currency: string | null;
-      description: string | null;
-      status: string;
-      review_reasons: string | null;
-      unit_price: string | null;
-    }>(
-      `SELECT v.id, v.activity_date, a.name AS account_name, v.activity_type, v.symbol, v.quantity, v.unit_price,
-         v.amount, v.currency, v.description, v.status, v.review_reasons
-       FROM activities v JOIN accounts a ON a.id = v.account_id
-       ${sql}
-       ORDER BY v.activity_date DESC, v.id DESC
-       LIMIT ? OFFSET ?`,
-      [...params, page.limit, page.offset],
-    )
-    .map((row) => ({
-      id: row.id,
-      date: row.activity_date,
-      accountName: row.account_name,
-      type: row.activity_type,
-      symbol: row.symbol,
-      quantity: row.quantity,
-      unitPrice: row.unit_price,
-      amount: row.amount,
-      currency: row.currency,
-      description: row.description,
-      needsReview: row.status === 'DRAFT',
-      reviewReasons: row.review_reasons ? (JSON.parse(row.review_reasons) as string[]) : [],
-    }));
+    .all<ActivityRow>(`${ACTIVITY_SELECT} ${sql} ORDER BY v.activity_date DESC, v.id DESC LIMIT ? OFFSET ?`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ])
+    .map(toActivityView);
+}
+
+/** One activity by its local id, as the activities view shows it; undefined when there is none. */
+export function getActivity(db: SqlDatabase, id: string): ActivityView | undefined {
+  const row = db.get<ActivityRow>(`${ACTIVITY_SELECT} WHERE v.id = ?`, [id]);
+  return row && toActivityView(row);
 }
 
 export function countActivities(db: SqlDatabase, filter: ActivityFilter = {}): number {
@@ -259,4 +269,38 @@ export function listCash(db: SqlDatabase): CashView[] {
       'SELECT account_id, currency, balance FROM cash_balances ORDER BY currency',
     )
     .map((row) => ({ accountId: row.account_id, currency: row.currency, balance: row.balance }));
+}
+
+/** The brokerages the cloud has listed, by id. */
+export function listPlatforms(db: SqlDatabase): { id: string; name: string }[] {
+  return db
+    .all<{ id: string; name: string }>('SELECT id, name FROM platforms ORDER BY id')
+    .map((row) => ({ id: row.id, name: row.name }));
+}
+
+type SyncRunView = { id: number; kind: string; status: string; message: string | null; errorCode: string | null };
+
+/** The syncs as a whole, newest first, a running one included. */
+export function listSyncRuns(db: SqlDatabase, limit: number): SyncRunView[] {
+  return db
+    .all<{ id: number; kind: string; status: string; message: string | null; error_code: string | null }>(
+      'SELECT id, kind, status, message, error_code FROM sync_runs ORDER BY id DESC LIMIT ?',
+      [limit],
+    )
+    .map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      message: row.message,
+      errorCode: row.error_code,
+    }));
+}
+
+/** When each account's holdings were last written (their newest row), by account. */
+export function listHoldingsUpdatedAt(db: SqlDatabase): { accountId: string; updatedAt: string }[] {
+  return db
+    .all<{ account_id: string; updated_at: string }>(
+      'SELECT account_id, MAX(updated_at) AS updated_at FROM holdings GROUP BY account_id ORDER BY account_id',
+    )
+    .map((row) => ({ accountId: row.account_id, updatedAt: row.updated_at }));
 }

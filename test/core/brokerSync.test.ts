@@ -9,9 +9,23 @@ import { SIGNED_OUT } from '../../src/core/accountSync.ts';
 import { DAY_MS } from '../../src/core/clock.ts';
 import { deleteActivity } from '../../src/storage/activities.ts';
 import { startImportRun } from '../../src/storage/importRuns.ts';
+import { getSetting } from '../../src/storage/settings.ts';
 import { idbWriter } from '../../src/storage/sqljs/byteStore.ts';
-import { INTERRUPTED, markAccountRunning } from '../../src/storage/syncState.ts';
-import { listAccounts, listImportRuns } from '../../src/storage/views.ts';
+import { startSyncRun } from '../../src/storage/syncRuns.ts';
+import { INTERRUPTED, lastSuccessfulSyncAt, markAccountRunning } from '../../src/storage/syncState.ts';
+import {
+  type ActivityFilter,
+  countActivities,
+  getActivity,
+  listAccounts,
+  listActivities,
+  listCash,
+  listHoldings,
+  listHoldingsUpdatedAt,
+  listImportRuns,
+  listPlatforms,
+  listSyncRuns,
+} from '../../src/storage/views.ts';
 import { requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness, memoryByteStore } from '../support/syncHarness.ts';
@@ -26,17 +40,29 @@ const [TFSA, RRSP, MARGIN, PERSONAL] = ['TFSA', 'RRSP', 'Individual Margin', 'Pe
   (name) => enabledAccounts().find((account) => account.plan.name === name)?.plan.id ?? name,
 ) as [string, string, string, string];
 
-const statusOf = (h: Harness, accountId: string) =>
-  h.db.get<{ sync_status: string; last_error: string | null; last_successful_at: string | null }>(
-    'SELECT sync_status, last_error, last_successful_at FROM brokers_sync_state WHERE account_id = ?',
-    [accountId],
+/** More rows than any test here writes: a limit that lists them all. */
+const ALL = 1000;
+
+const statusOf = (h: Harness, accountId: string) => {
+  const account = listAccounts(h.db).find((row) => row.id === accountId);
+  return (
+    account && {
+      syncStatus: account.syncStatus,
+      lastError: account.lastError,
+      lastSuccessfulAt: account.lastSuccessfulAt,
+    }
   );
-const activityCount = (h: Harness, accountId?: string) =>
-  Number(
-    accountId
-      ? h.scalar('SELECT COUNT(*) FROM activities WHERE account_id = ?', [accountId])
-      : h.scalar('SELECT COUNT(*) FROM activities'),
-  );
+};
+const activityCount = (h: Harness, accountId?: string) => countActivities(h.db, accountId ? { accountId } : {});
+/** Every activity the filter keeps, newest first. */
+const activitiesWhere = (h: Harness, filter: ActivityFilter) =>
+  listActivities(h.db, filter, { limit: countActivities(h.db, filter), offset: 0 });
+const oldestActivityId = (h: Harness, filter: ActivityFilter): string => {
+  const oldest = activitiesWhere(h, filter).at(-1);
+  if (!oldest) throw new Error('No activity to pick');
+  return oldest.id;
+};
+const syncRunStatuses = (h: Harness) => listSyncRuns(h.db, ALL).map((run) => run.status);
 
 beforeEach(() => {
   time.set('2026-11-28T12:00:00.000Z');
@@ -62,36 +88,33 @@ describe('a first sync', () => {
       'RRSP',
       'TFSA',
     ]);
-    expect(h.db.all('SELECT id FROM platforms ORDER BY id').map((row) => row.id)).toEqual([
-      'INTERACTIVE-BROKERS-US',
-      'QUESTRADE',
-      'WEALTHSIMPLETRADE',
+    expect(listPlatforms(h.db)).toEqual([
+      { id: 'INTERACTIVE-BROKERS-US', name: 'Interactive Brokers' },
+      { id: 'QUESTRADE', name: 'Questrade' },
+      { id: 'WEALTHSIMPLETRADE', name: 'Wealthsimple' },
     ]);
-    expect(h.scalar('SELECT platform_id FROM accounts WHERE id = ?', [MARGIN])).toBe('INTERACTIVE-BROKERS-US');
-    expect(h.scalar('SELECT COUNT(*) FROM accounts WHERE sync_enabled = 0')).toBe(1);
+    // Platform names are distinct (above), so this name is INTERACTIVE-BROKERS-US.
+    expect(listAccounts(h.db).find((account) => account.id === MARGIN)?.platform).toBe('Interactive Brokers');
+    expect(listAccounts(h.db).filter((account) => !account.syncEnabled)).toHaveLength(1);
     expect(activityCount(h)).toBe(totalEnabledActivities());
   });
 
   it('keeps decimals as exact text and flags the one activity that needs review', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const buy = h.db.get<{ quantity: string; unit_price: string; amount: string }>(
-      "SELECT quantity, unit_price, amount FROM activities WHERE activity_type = 'BUY' LIMIT 1",
-    );
-    expect(typeof buy?.amount).toBe('string');
-    expect(buy?.amount).toMatch(/^-\d+(\.\d{1,2})?$/);
-    const drafts = h.db.all<{ account_id: string; activity_type: string; review_reasons: string }>(
-      "SELECT account_id, activity_type, review_reasons FROM activities WHERE status = 'DRAFT'",
-    );
-    expect(drafts).toEqual([
+    const buys = activitiesWhere(h, { type: 'BUY' });
+    expect(buys.length).toBeGreaterThan(0);
+    expect(buys.filter((buy) => typeof buy.amount !== 'string' || !/^-\d+(\.\d{1,2})?$/.test(buy.amount))).toEqual([]);
+    expect(countActivities(h.db, { needsReview: true })).toBe(1);
+    const drafts = activitiesWhere(h, { accountId: PERSONAL, needsReview: true });
+    expect(drafts.map((draft) => ({ type: draft.type, reviewReasons: draft.reviewReasons }))).toEqual([
       {
-        account_id: PERSONAL,
-        activity_type: 'UNKNOWN',
-        review_reasons: JSON.stringify([
+        type: 'UNKNOWN',
+        reviewReasons: [
           'The activity type is unknown',
           'Low mapping confidence (0.42)',
           'Unrecognized transaction code REORG',
-        ]),
+        ],
       },
     ]);
   });
@@ -99,17 +122,15 @@ describe('a first sync', () => {
   it('ends each account IDLE, or NEEDS_REVIEW where an activity is flagged, with an INITIAL import run', async () => {
     const h = await createHarness(time);
     await h.sync();
-    expect(statusOf(h, TFSA)).toEqual({ sync_status: 'IDLE', last_error: null, last_successful_at: time.iso() });
-    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
-    const runs = h.db.all<{ account_id: string; mode: string; status: string; summary_json: string }>(
-      'SELECT account_id, mode, status, summary_json FROM import_runs ORDER BY id',
-    );
+    expect(statusOf(h, TFSA)).toEqual({ syncStatus: 'IDLE', lastError: null, lastSuccessfulAt: time.iso() });
+    expect(statusOf(h, PERSONAL)?.syncStatus).toBe('NEEDS_REVIEW');
+    const runs = listImportRuns(h.db, ALL);
     expect(runs).toHaveLength(4);
     expect(runs.every((run) => run.mode === 'INITIAL')).toBe(true);
-    expect(runs.find((run) => run.account_id === PERSONAL)?.status).toBe('NEEDS_REVIEW');
-    expect(runs.find((run) => run.account_id === TFSA)?.status).toBe('APPLIED');
+    expect(runs.find((run) => run.accountName === 'Personal')?.status).toBe('NEEDS_REVIEW');
+    expect(runs.find((run) => run.accountName === 'TFSA')?.status).toBe('APPLIED');
     const tfsa = accounts().find((account) => account.plan.id === TFSA)?.activities.length;
-    expect(JSON.parse(runs.find((run) => run.account_id === TFSA)?.summary_json ?? '{}')).toEqual({
+    expect(runs.find((run) => run.accountName === 'TFSA')?.summary).toEqual({
       fetched: tfsa,
       inserted: tfsa,
       updated: 0,
@@ -148,7 +169,7 @@ describe('a first sync', () => {
     await h.sync();
     const reopened = await createHarness(time, { store, refreshToken: null });
     expect(activityCount(reopened)).toBe(totalEnabledActivities());
-    expect(reopened.scalar('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('SUCCEEDED');
+    expect(listSyncRuns(reopened.db, 1)[0]?.status).toBe('SUCCEEDED');
   });
 
   it('saves the database once per sync, plus once for each rotated refresh token', async () => {
@@ -162,7 +183,7 @@ describe('a first sync', () => {
 });
 
 describe('later syncs', () => {
-  it('ask only for the window from the day before the last success to today, and insert nothing new', async () => {
+  it('ask only for the window from the day before the last success (or the newest activity) to today, and insert nothing new', async () => {
     const h = await createHarness(time);
     await h.sync();
     demo.requests.length = 0;
@@ -171,9 +192,11 @@ describe('later syncs', () => {
     const result = await h.sync();
     const activityRequests = demo.requests.filter((request) => request.path.includes('/activities'));
     expect(activityRequests).toHaveLength(4);
-    for (const request of activityRequests) expect(request.path).toContain('start_date=2026-11-27&end_date=2026-11-28');
+    // The newest activity (Friday 2026-11-27) is older than the last success (the 28th): the window
+    // starts the day before it (docs/sync-rules.md, "Window").
+    for (const request of activityRequests) expect(request.path).toContain('start_date=2026-11-26&end_date=2026-11-28');
     expect(result.activitiesSynced.activitiesUpserted).toBe(0);
-    expect(h.scalar("SELECT COUNT(*) FROM import_runs WHERE mode = 'INCREMENTAL'")).toBe(4);
+    expect(listImportRuns(h.db, ALL).filter((run) => run.mode === 'INCREMENTAL')).toHaveLength(4);
     expect(h.payloads('portfolio:trigger-update')).toEqual([]);
     expect(h.payloads('broker:sync-complete')).toHaveLength(1);
   });
@@ -214,23 +237,21 @@ describe('dedup', () => {
   it('leaves an activity the user edited alone', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const id = h.scalar("SELECT id FROM activities WHERE activity_type = 'BUY' ORDER BY activity_date LIMIT 1");
+    const id = oldestActivityId(h, { type: 'BUY' });
     h.db.run("UPDATE activities SET quantity = '999', is_user_modified = 1 WHERE id = ?", [id]);
     h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
     await h.sync();
-    expect(h.scalar('SELECT quantity FROM activities WHERE id = ?', [id])).toBe('999');
+    expect(getActivity(h.db, id)?.quantity).toBe('999');
   });
 
   it('does not bring back an activity the user deleted', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const id = String(
-      h.scalar('SELECT id FROM activities WHERE account_id = ? ORDER BY activity_date LIMIT 1', [TFSA]),
-    );
+    const id = oldestActivityId(h, { accountId: TFSA });
     deleteActivity(h.db, id, time.iso());
     h.db.run('UPDATE brokers_sync_state SET last_successful_at = NULL');
     const result = await h.sync();
-    expect(h.scalar('SELECT COUNT(*) FROM activities WHERE id = ?', [id])).toBe(0);
+    expect(getActivity(h.db, id)).toBeUndefined();
     expect(result.activitiesSynced.activitiesUpserted).toBe(0);
     expect(activityCount(h)).toBe(totalEnabledActivities() - 1);
   });
@@ -279,7 +300,7 @@ describe('paging', () => {
     demo.setScenario({ maxPageSize: 100, stuckPagination: true });
     const result = await h.sync();
     expect(tfsaRequests()).toHaveLength(2);
-    expect(statusOf(h, TFSA)).toMatchObject({ sync_status: 'FAILED', last_error: 'Pagination appears stuck' });
+    expect(statusOf(h, TFSA)).toMatchObject({ syncStatus: 'FAILED', lastError: 'Pagination appears stuck' });
     expect(result.accounts.every((account) => account.error === 'Pagination appears stuck')).toBe(true);
   });
 
@@ -289,8 +310,8 @@ describe('paging', () => {
     await h.sync('manual', { maxPages: 3 });
     expect(tfsaRequests()).toHaveLength(3);
     expect(statusOf(h, TFSA)).toMatchObject({
-      sync_status: 'FAILED',
-      last_error: 'Stopped after 3 pages of activities',
+      syncStatus: 'FAILED',
+      lastError: 'Stopped after 3 pages of activities',
     });
   });
 });
@@ -301,15 +322,19 @@ describe('failures', () => {
     demo.setScenario({ failingAccount: { accountId: RRSP, status: 500 } });
     const result = await h.sync();
     expect(statusOf(h, RRSP)).toMatchObject({
-      sync_status: 'FAILED',
-      last_error: 'The cloud failed on activities (HTTP 500: The brokerage rejected this request)',
-      last_successful_at: null,
+      syncStatus: 'FAILED',
+      lastError: 'The cloud failed on activities (HTTP 500: The brokerage rejected this request)',
+      lastSuccessfulAt: null,
     });
-    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
-    expect(statusOf(h, MARGIN)?.sync_status).toBe('IDLE');
+    expect(statusOf(h, TFSA)?.syncStatus).toBe('IDLE');
+    expect(statusOf(h, MARGIN)?.syncStatus).toBe('IDLE');
     expect(result).toMatchObject({ success: false, activitiesSynced: { accountsSynced: 3, accountsFailed: 1 } });
-    expect(h.scalar('SELECT status FROM import_runs WHERE account_id = ?', [RRSP])).toBe('FAILED');
-    expect(h.scalar('SELECT status FROM sync_runs')).toBe('PARTIAL');
+    expect(
+      listImportRuns(h.db, ALL)
+        .filter((run) => run.accountName === 'RRSP')
+        .map((run) => run.status),
+    ).toEqual(['FAILED']);
+    expect(syncRunStatuses(h)).toEqual(['PARTIAL']);
     expect(h.payloads('broker:sync-error')).toEqual([{ error: result.message, code: 'account-failed' }]);
     expect(h.payloads('portfolio:trigger-update')).toEqual([{ accountIds: [TFSA, MARGIN, PERSONAL] }]);
   });
@@ -317,25 +342,26 @@ describe('failures', () => {
   it('a failed account keeps its last success, so its next sync asks for the same window again', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const firstSuccess = statusOf(h, RRSP)?.last_successful_at;
+    const firstSuccess = statusOf(h, RRSP)?.lastSuccessfulAt;
     time.advance(DAY_MS);
     demo.setScenario({ failingAccount: { accountId: RRSP, status: 500 } });
     await h.sync();
-    expect(statusOf(h, RRSP)?.last_successful_at).toBe(firstSuccess);
+    expect(statusOf(h, RRSP)?.lastSuccessfulAt).toBe(firstSuccess);
     demo.setScenario({});
     demo.requests.length = 0;
     await h.sync();
     const rrsp = demo.requests.find((request) => request.path.includes(`/accounts/${RRSP}/activities`));
-    expect(rrsp?.path).toContain('start_date=2026-11-27');
+    // The day before the newest activity (Friday 2026-11-27), which is older than the first success.
+    expect(rrsp?.path).toContain('start_date=2026-11-26');
   });
 
   it('rate limiting ends the account "Rate limited by the cloud" after 500 ms, 1 s, 2 s', async () => {
     const h = await createHarness(time);
     demo.setScenario({ failingAccount: { accountId: MARGIN, status: 429 } });
     await h.sync();
-    expect(statusOf(h, MARGIN)).toMatchObject({ sync_status: 'FAILED', last_error: 'Rate limited by the cloud' });
+    expect(statusOf(h, MARGIN)).toMatchObject({ syncStatus: 'FAILED', lastError: 'Rate limited by the cloud' });
     expect(time.sleeps).toEqual([500, 1000, 2000]);
-    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
+    expect(statusOf(h, PERSONAL)?.syncStatus).toBe('NEEDS_REVIEW');
   });
 
   it('rides out a short burst of 5xx', async () => {
@@ -359,9 +385,9 @@ describe('failures', () => {
     expect(h.payloads('broker:sync-error')).toEqual([{ error: 'Network unavailable', code: 'network' }]);
     expect(h.events.at(-1)?.type).toBe('broker:sync-complete');
     for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) {
-      expect(statusOf(h, id)).toMatchObject({ sync_status: 'FAILED', last_error: 'Network unavailable' });
+      expect(statusOf(h, id)).toMatchObject({ syncStatus: 'FAILED', lastError: 'Network unavailable' });
     }
-    expect(h.scalar('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('FAILED');
+    expect(listSyncRuns(h.db, 1)[0]?.status).toBe('FAILED');
   });
 
   it('a malformed page fails its account with a clear error; the pages before it stay, nothing of it is written', async () => {
@@ -372,7 +398,7 @@ describe('failures', () => {
       Array(4).fill(['FAILED', 'The cloud sent a malformed answer for activities: not JSON']),
     );
     for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) expect(activityCount(h, id)).toBe(500);
-    expect(h.scalar('SELECT COUNT(*) FROM brokers_sync_state WHERE last_successful_at IS NOT NULL')).toBe(0);
+    expect(lastSuccessfulSyncAt(h.db)).toBeNull();
     // The next sync asks for the whole history again; what was kept is absorbed.
     demo.setScenario({});
     time.advance(2 * 60 * 60 * 1000);
@@ -390,7 +416,7 @@ describe('failures', () => {
     expect(result.activitiesSynced.accountsWarned).toBe(4);
     expect(activityCount(h)).toBe(totalEnabledActivities() - 8);
     expect(h.warnings.filter((warning) => warning.startsWith('TFSA: activity'))).toHaveLength(2);
-    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
+    expect(statusOf(h, TFSA)?.syncStatus).toBe('IDLE');
   });
 });
 
@@ -405,7 +431,7 @@ describe('authentication', () => {
     });
     expect(demo.requests).toEqual([]);
     expect(h.events.map((event) => event.type)).toEqual(['broker:sync-start', 'broker:sync-complete']);
-    expect(h.scalar('SELECT status FROM sync_runs')).toBe('SKIPPED');
+    expect(syncRunStatuses(h)).toEqual(['SKIPPED']);
   });
 
   it('a refused refresh token is a silent skip too', async () => {
@@ -417,7 +443,7 @@ describe('authentication', () => {
     const result = await h.sync('auto');
     expect(result.skipped).toBe('not-signed-in');
     expect(h.payloads('broker:sync-error')).toEqual([]);
-    expect(h.scalar("SELECT COUNT(*) FROM brokers_sync_state WHERE sync_status = 'FAILED'")).toBe(0);
+    expect(listAccounts(h.db).filter((account) => account.syncStatus === 'FAILED')).toEqual([]);
   });
 
   it('signed out mid-sync: stops, leaves accounts as they were, still a silent skip', async () => {
@@ -430,8 +456,8 @@ describe('authentication', () => {
     const result = await h.sync();
     expect(result).toMatchObject({ success: true, skipped: 'not-signed-in' });
     expect(result.accounts.map((account) => account.accountName)).toEqual(['TFSA']);
-    expect(statusOf(h, RRSP)).toMatchObject({ sync_status: 'IDLE', last_error: null });
-    expect(statusOf(h, PERSONAL)?.sync_status).toBe('NEEDS_REVIEW');
+    expect(statusOf(h, RRSP)).toMatchObject({ syncStatus: 'IDLE', lastError: null });
+    expect(statusOf(h, PERSONAL)?.syncStatus).toBe('NEEDS_REVIEW');
     // Not a failure anywhere (MISSION 2.1): the cut-short run is cancelled, and says why.
     const runs = listImportRuns(h.db, 10);
     expect(runs.filter((run) => run.status === 'FAILED')).toEqual([]);
@@ -459,13 +485,13 @@ describe('authentication', () => {
   it('uses the rotated refresh token from then on', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const rotated = h.scalar("SELECT value FROM settings WHERE key = 'cloud.refreshToken'");
+    const rotated = getSetting(h.db, 'cloud.refreshToken');
     expect(rotated).toMatch(/^demo-rt-/);
     time.advance(2 * 60 * 60 * 1000);
     demo.requests.length = 0;
     expect((await h.sync()).skipped).toBeNull();
     expect(requestLog(demo)[0]).toBe('POST /auth/v1/token 200');
-    expect(h.scalar("SELECT value FROM settings WHERE key = 'cloud.refreshToken'")).not.toBe(rotated);
+    expect(getSetting(h.db, 'cloud.refreshToken')).not.toBe(rotated);
   });
 });
 
@@ -474,28 +500,35 @@ describe('crash recovery', () => {
     const h = await createHarness(time);
     await h.sync();
     // A sync that died half-way: a RUNNING sync run, import run and account.
-    h.db.run("INSERT INTO sync_runs (kind, status, started_at) VALUES ('AUTO', 'RUNNING', ?)", [time.iso()]);
+    const crashedSync = startSyncRun(h.db, 'AUTO', time.iso());
     const crashedRun = startImportRun(
       h.db,
       { accountId: TFSA, provider: 'snaptrade', mode: 'INCREMENTAL', windowStart: null, windowEnd: null },
       time.iso(),
     );
-    markAccountRunning(h.db, TFSA, 'snaptrade', crashedRun, time.iso());
+    markAccountRunning(h.db, TFSA, 'snaptrade', { id: crashedRun, wholeHistory: false }, time.iso());
     time.advance(2 * 60 * 60 * 1000);
     h.events.length = 0;
     await h.sync();
-    expect(h.scalar('SELECT status FROM import_runs WHERE id = ?', [crashedRun])).toBe('FAILED');
-    expect(h.scalar('SELECT error FROM import_runs WHERE id = ?', [crashedRun])).toBe(INTERRUPTED);
-    expect(h.scalar('SELECT COUNT(*) FROM sync_runs WHERE message = ?', [INTERRUPTED])).toBe(1);
-    expect(statusOf(h, TFSA)?.sync_status).toBe('IDLE');
-    expect(h.scalar("SELECT COUNT(*) FROM brokers_sync_state WHERE sync_status = 'RUNNING'")).toBe(0);
+    expect(listImportRuns(h.db, ALL).find((run) => run.id === crashedRun)).toMatchObject({
+      status: 'FAILED',
+      error: INTERRUPTED,
+    });
+    expect(
+      listSyncRuns(h.db, ALL)
+        .filter((run) => run.message === INTERRUPTED)
+        .map((run) => run.id),
+    ).toEqual([crashedSync]);
+    expect(statusOf(h, TFSA)?.syncStatus).toBe('IDLE');
+    expect(listAccounts(h.db).filter((account) => account.syncStatus === 'RUNNING')).toEqual([]);
   });
 });
 
 describe('portfolio update', () => {
-  type Row = { symbol: string; currency: string; quantity: string };
   const holdingsOf = (h: Harness, accountId: string) =>
-    h.db.all<Row>('SELECT symbol, currency, quantity FROM holdings WHERE account_id = ? ORDER BY symbol', [accountId]);
+    listHoldings(h.db)
+      .filter((holding) => holding.accountId === accountId)
+      .map(({ symbol, currency, quantity }) => ({ symbol, currency, quantity }));
 
   it('leaves holdings that match what the activities add up to, account by account', async () => {
     const h = await createHarness(time);
@@ -516,10 +549,9 @@ describe('portfolio update', () => {
         const fee = typeof activity.fee === 'number' ? activity.fee : 0;
         cash.set(currency, (cash.get(currency) ?? new Big(0)).plus(activity.amount).minus(fee));
       }
-      const stored = h.db.all<{ currency: string; balance: string }>(
-        'SELECT currency, balance FROM cash_balances WHERE account_id = ? ORDER BY currency',
-        [account.plan.id],
-      );
+      const stored = listCash(h.db)
+        .filter((row) => row.accountId === account.plan.id)
+        .map(({ currency, balance }) => ({ currency, balance }));
       expect(stored).toEqual(
         [...cash.entries()]
           .filter(([, balance]) => !balance.eq(0))
@@ -532,7 +564,7 @@ describe('portfolio update', () => {
   it('recomputes only when data changed, and only the accounts that changed', async () => {
     const h = await createHarness(time);
     await h.sync();
-    const stamp = () => h.db.all('SELECT account_id, MAX(updated_at) AS at FROM holdings GROUP BY account_id');
+    const stamp = () => listHoldingsUpdatedAt(h.db);
     const before = stamp();
     time.advance(2 * 60 * 60_000);
     h.events.length = 0;
