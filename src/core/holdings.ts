@@ -19,18 +19,10 @@
  *   activity is left out and reported as a problem, never a crash (docs/sync-rules.md, "Holdings").
  */
 import Big from 'big.js';
+import type { HoldingActivityRow } from '../storage/holdings.ts';
 
-export interface HoldingActivity {
-  id: string;
-  activityType: string;
-  status: string;
-  symbol: string | null;
-  currency: string | null;
-  quantity: string | null;
-  unitPrice: string | null;
-  amount: string | null;
-  fee: string | null;
-}
+/** An activity as holdings read it: the stored row. */
+export type HoldingActivity = HoldingActivityRow;
 
 interface Position {
   symbol: string;

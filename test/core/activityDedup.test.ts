@@ -3,40 +3,20 @@
  * an incoming activity is, whatever order the cloud sends them in.
  */
 import initSqlJs from 'sql.js';
-import * as v from 'valibot';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ActivityDedup, createActivityDedup, type DedupOutcome } from '../../src/core/activityDedup.ts';
-import { mapActivity } from '../../src/core/activityMapping.ts';
 import { type ActivityInput, deleteActivity } from '../../src/storage/activities.ts';
 import { upsertAccount } from '../../src/storage/brokers.ts';
 import { startImportRun } from '../../src/storage/importRuns.ts';
 import type { SqlDatabase } from '../../src/storage/sqlDatabase.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
-import { ActivitySchema } from '../../src/transport/cloudSchemas.ts';
+import { mappedBuy } from '../support/mappedActivity.ts';
 import { memoryByteStore } from '../support/syncHarness.ts';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 const sqlJs = initSqlJs();
 
-/** A BUY as the cloud would send it to `accountId`, validated and mapped the way the engine does. */
-function buy(fields: Record<string, unknown> = {}, accountId = 'acc-1'): ActivityInput {
-  const cloud = v.parse(ActivitySchema, {
-    id: 'act-1',
-    type: 'BUY',
-    symbol: { symbol: 'VFV.TO' },
-    price: 112.45,
-    units: 10,
-    amount: -1124.5,
-    currency: { code: 'CAD' },
-    description: 'Bought 10 VFV',
-    trade_date: '2026-11-20T14:31:00Z',
-    source_record_id: 'rec-1',
-    ...fields,
-  });
-  const mapped = mapActivity(cloud, { id: accountId, currency: 'CAD' });
-  if (!mapped.ok) throw new Error(mapped.problem);
-  return mapped.activity;
-}
+const buy = mappedBuy;
 
 let db: SqlDatabase;
 beforeEach(async () => {

@@ -1,30 +1,12 @@
 /** A cloud activity as the row the engine stores: identity fallbacks, review flags, dates, currency. */
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { mapActivity } from '../../src/core/activityMapping.ts';
-import type { ActivityInput } from '../../src/storage/activities.ts';
-import { ActivitySchema, type CloudActivity } from '../../src/transport/cloudSchemas.ts';
+import type { CloudActivity } from '../../src/transport/cloudSchemas.ts';
+import { mappedBuy } from '../support/mappedActivity.ts';
 
 const ACCOUNT = { id: 'acc-1', currency: 'CAD' };
 
-function buy(fields: Record<string, unknown> = {}): ActivityInput {
-  const cloud = v.parse(ActivitySchema, {
-    id: 'act-1',
-    type: 'BUY',
-    symbol: { symbol: 'VFV.TO' },
-    price: 112.45,
-    units: 10,
-    amount: -1124.5,
-    currency: { code: 'CAD' },
-    description: 'Bought 10 VFV',
-    trade_date: '2026-11-20T14:31:00Z',
-    source_record_id: 'rec-1',
-    ...fields,
-  });
-  const mapped = mapActivity(cloud, ACCOUNT);
-  if (!mapped.ok) throw new Error(mapped.problem);
-  return mapped.activity;
-}
+const buy = mappedBuy;
 
 describe('activity mapping', () => {
   it('falls back to external_reference_id, then id, for the source record id', () => {
