@@ -5,7 +5,7 @@
  * state. So a crash at any point leaves what was committed consistent and said out loud
  * (docs/sync-rules.md, "After a crash").
  */
-import { type ActivityInput, countDrafts, newestActivityDate } from '../storage/activities.ts';
+import { type ActivityInput, countDrafts, newestSyncedActivityDate } from '../storage/activities.ts';
 import { PROVIDER } from '../storage/brokers.ts';
 import {
   emptySummary,
@@ -50,7 +50,7 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
     prior && {
       lastSuccessfulAt: prior.last_successful_at,
       initialSyncCompletedAt: prior.initial_sync_completed_at,
-      newestActivityAt: newestActivityDate(db, account.id),
+      newestActivityAt: newestSyncedActivityDate(db, account.id),
     },
     account.cloudHistoryComplete,
     clock.now(),
@@ -72,7 +72,7 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
     return id;
   });
 
-  const dedup = createActivityDedup({ db, accountId: account.id, importRunId: runId, now });
+  const dedup = createActivityDedup({ db, accountId: account.id, importRunId: runId, window: dates, now });
   const summary: ImportSummary = emptySummary();
   let flagged = 0;
   let page = 0;

@@ -8,6 +8,10 @@
  * re-issued ids, wait until the account's last page, when every exact claim is known. Then
  * two identical trades stay two rows, and a deleted trade's tombstone does not swallow its
  * identical twin, whichever arrives first.
+ *
+ * An incremental sync sees only its window: a stored activity outside it cannot claim itself, so
+ * it is matched by its cloud id alone. Otherwise a withholding tax posted days after its dividend,
+ * sharing its reference, would overwrite the dividend.
  */
 import {
   type ActivityInput,
@@ -46,12 +50,23 @@ export function createActivityDedup(deps: {
   db: SqlDatabase;
   accountId: string;
   importRunId: number;
+  /** The days this sync asked for (`YYYY-MM-DD`); none: the whole history. */
+  window: { startDate?: string; endDate?: string };
   now: () => string;
 }): ActivityDedup {
-  const { db, importRunId, now } = deps;
+  const { db, importRunId, now, window } = deps;
   const claimed = new Set<string>();
-  // By cloud id: the same activity sent twice (overlapping pages) waits once, as last sent.
+  // By cloud id: the same activity sent twice (pages overlapping, or the list shifting while it
+  // is paged) waits once, as last sent, and is decided once.
   const waiting = new Map<string, ActivityInput>();
+  const waitingKey = (input: ActivityInput) => `${input.sourceSystem}\u001f${input.id}`;
+
+  const seenBySync = (candidate: MatchCandidate): boolean => {
+    if (candidate.rank === 1 || !window.startDate || candidate.activityDate === null) return true;
+    const day = candidate.activityDate.slice(0, 10);
+    return day >= window.startDate && (!window.endDate || day <= window.endDate);
+  };
+  const candidatesOf = (input: ActivityInput) => findMatchCandidates(db, input).filter(seenBySync);
 
   const count = (counts: DedupCounts, input: ActivityInput, outcome: DedupOutcome) => {
     counts[outcome]++;
@@ -82,20 +97,24 @@ export function createActivityDedup(deps: {
     applyPage(inputs) {
       const counts = emptyCounts();
       for (const input of inputs) {
-        const candidates = findMatchCandidates(db, input);
+        if (waiting.has(waitingKey(input))) {
+          waiting.set(waitingKey(input), input);
+          continue;
+        }
+        const candidates = candidatesOf(input);
         // An exact match counts even when already claimed: the same activity twice in one sync.
         const exact = candidates.find((candidate) => candidate.rank === 1);
         if (exact || candidates.every((candidate) => claimed.has(claimKey(candidate)))) {
           count(counts, input, applyTo(input, exact));
         } else {
-          waiting.set(`${input.sourceSystem}\u001f${input.id}`, input);
+          waiting.set(waitingKey(input), input);
         }
       }
       return marked(counts);
     },
     finish() {
       const counts = emptyCounts();
-      const decided = [...waiting.values()].map((input) => ({ input, candidates: findMatchCandidates(db, input) }));
+      const decided = [...waiting.values()].map((input) => ({ input, candidates: candidatesOf(input) }));
       const matches = new Map<ActivityInput, MatchCandidate>();
       // Source-record matches are closer than idempotency-key ones: all of them are claimed first.
       for (const rank of [2, 3] as const) {

@@ -33,7 +33,7 @@ const NO_PLAN = 'Broker sync needs a paid plan';
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const errorCodeOf = (error: unknown): string => (isCloudError(error) ? error.code : 'internal');
 
-/** Steps 1 to 4 of MISSION 2. Throws for a failure of the sync as a whole, or a sign-out. */
+/** Authentication, connections, accounts and each account's activities. Throws for a failure of the sync as a whole, or a sign-out. */
 async function syncBrokers(deps: BrokerSyncDeps, state: SyncProgressState): Promise<void> {
   const { db, cloud, clock } = deps;
   const now = () => toIso(clock.now());
@@ -66,12 +66,12 @@ async function syncBrokers(deps: BrokerSyncDeps, state: SyncProgressState): Prom
         state.newAccounts.push({ id: account.id, name: account.name, institutionName: account.institutionName });
       }
     }
-    const removed = markRemovedAccounts(
-      db,
-      accounts.map((account) => account.providerAccountId),
-      now(),
-    );
-    if (removed > 0) deps.log.warn(`${removed} account(s) are no longer listed by the cloud; their data is kept`);
+    // No account at all while connections remain is likelier a cloud mid-import than every account gone.
+    if (accounts.length > 0 || connections.length === 0) {
+      const listed = accounts.map((account) => account.providerAccountId);
+      const removed = markRemovedAccounts(db, listed, now());
+      if (removed > 0) deps.log.warn(`${removed} account(s) are no longer listed by the cloud; their data is kept`);
+    }
   });
   const enabled = accounts.filter((account) => account.syncEnabled);
   state.accountsSynced = enabled.length;
@@ -120,7 +120,7 @@ function resultOfError(
   return { ...summarize(state), success: false, message };
 }
 
-/** Step 5: holdings of every account marked stale; a problem is a warning on its account, never a crash. */
+/** Holdings of every account marked stale; a problem is a warning on its account, never a crash. */
 function updateHoldings(deps: BrokerSyncDeps, state: SyncProgressState): void {
   try {
     for (const { accountId } of updatePortfolio(deps).problems) {

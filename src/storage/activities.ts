@@ -97,11 +97,13 @@ export interface MatchCandidate {
   id: string;
   rank: MatchRank;
   userModified: boolean;
+  /** Null for a tombstone older than the column. */
+  activityDate: string | null;
 }
 
 /** Candidates of `table` by the three identities, in one indexed query (each OR branch has its index). */
 const candidatesSql = (table: string, idColumn: string, userModified: string) => `
-  SELECT ${idColumn} AS id, ${userModified} AS user_modified,
+  SELECT ${idColumn} AS id, ${userModified} AS user_modified, activity_date,
     CASE WHEN account_id = ? AND source_system = ? AND provider_activity_id = ? THEN 1
          WHEN source_system = ? AND account_id = ? AND source_record_id = ? THEN 2
          ELSE 3 END AS rank
@@ -119,12 +121,15 @@ export function findMatchCandidates(db: SqlDatabase, input: ActivityInput): Matc
   const bySource = [input.sourceSystem, input.accountId, input.sourceRecordId];
   const params = [...byId, ...bySource, ...byId, ...bySource, input.accountId, input.idempotencyKey];
   const read = (sql: string, kind: MatchCandidate['kind']) =>
-    db.all<{ id: string; user_modified: number; rank: MatchRank }>(sql, params).map((row) => ({
-      kind,
-      id: row.id,
-      rank: row.rank,
-      userModified: row.user_modified === 1,
-    }));
+    db
+      .all<{ id: string; user_modified: number; rank: MatchRank; activity_date: string | null }>(sql, params)
+      .map((row) => ({
+        kind,
+        id: row.id,
+        rank: row.rank,
+        userModified: row.user_modified === 1,
+        activityDate: row.activity_date,
+      }));
   return [...read(ROW_CANDIDATES, 'row'), ...read(TOMBSTONE_CANDIDATES, 'tombstone')];
 }
 
@@ -175,11 +180,17 @@ export function updateActivity(
   return db.run(UPDATE_IF_CHANGED, [...values, importRunId, now, localId, ...values]).changes > 0;
 }
 
-/** The date of an account's newest stored activity, or null when it has none. */
-export function newestActivityDate(db: SqlDatabase, accountId: string): string | null {
+/**
+ * The date of the newest activity of an account that a successful sync wrote, or null. A failed
+ * sync's committed pages do not count: the rest of its window was never fetched.
+ */
+export function newestSyncedActivityDate(db: SqlDatabase, accountId: string): string | null {
   return (
-    db.get<{ at: string | null }>('SELECT MAX(activity_date) AS at FROM activities WHERE account_id = ?', [accountId])
-      ?.at ?? null
+    db.get<{ at: string | null }>(
+      `SELECT MAX(a.activity_date) AS at FROM activities a JOIN import_runs r ON r.id = a.import_run_id
+       WHERE a.account_id = ? AND r.status IN ('APPLIED', 'NEEDS_REVIEW')`,
+      [accountId],
+    )?.at ?? null
   );
 }
 
@@ -197,10 +208,10 @@ export function deleteActivity(db: SqlDatabase, id: string, now: string): void {
     const row = db.get<{ account_id: string }>('SELECT account_id FROM activities WHERE id = ?', [id]);
     if (row) markHoldingsStale(db, row.account_id, now);
     db.run(
-      `INSERT OR REPLACE INTO activity_tombstones
-         (activity_id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, deleted_at)
-       SELECT id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, ? FROM activities
-       WHERE id = ?`,
+      `INSERT OR REPLACE INTO activity_tombstones (activity_id, account_id, source_system, source_record_id,
+         idempotency_key, provider_activity_id, activity_date, deleted_at)
+       SELECT id, account_id, source_system, source_record_id, idempotency_key, provider_activity_id, activity_date, ?
+       FROM activities WHERE id = ?`,
       [now, id],
     );
     db.run('DELETE FROM activities WHERE id = ?', [id]);

@@ -67,8 +67,8 @@ export function upsertConnection(db: SqlDatabase, connection: ConnectionInput, n
  * whether it is new to sync: unknown before, or known but excluded from sync until now.
  */
 export function upsertAccount(db: SqlDatabase, account: AccountInput, now: string): { newToSync: boolean } {
-  const before = db.get<{ sync_enabled: number; removed_at: string | null }>(
-    'SELECT sync_enabled, removed_at FROM accounts WHERE provider = ? AND provider_account_id = ?',
+  const before = db.get<{ sync_enabled: number }>(
+    'SELECT sync_enabled FROM accounts WHERE provider = ? AND provider_account_id = ?',
     [PROVIDER, account.providerAccountId],
   );
   db.run(

@@ -185,10 +185,12 @@ CREATE INDEX activities_type_date ON activities (activity_type, activity_date DE
  *   two is repaired by the next start. Every account starts marked: holdings are derived data,
  *   and a file written before this version may hold stale ones.
  * - `provider_activity_id`: the cloud's id of an activity, matched within its account and source
- *   system only; the primary key `id` stays a local id (the same id in two accounts is two rows).
+ *   system only, and unique there; the primary key `id` stays a local id (the same id in two
+ *   accounts is two rows). Tombstones keep it too, and the deleted activity's date.
  * - `initial_sync_completed_at`: when a whole-history sync last brought the account's history;
- *   until then every sync of it asks for the whole history again. A file from before counts as
- *   complete where the account has activities, and repairs itself where a first sync got none.
+ *   until then every sync of it asks for the whole history again. A file from before starts with
+ *   none: one whole-history sync per account repairs what the older rules may have lost (a first
+ *   answer that was empty, a cursor from a clock ahead, an activity moved between accounts).
  * - `accounts.removed_at`: the cloud stopped listing the account; its data stays, out of sync.
  * - import runs gain `CANCELLED` (the user signed out during it: not a failure). SQLite cannot
  *   change a CHECK in place, so the table is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter).
@@ -202,17 +204,14 @@ INSERT INTO holdings_stale (account_id, marked_at) SELECT id, strftime('%Y-%m-%d
 
 ALTER TABLE activities ADD COLUMN provider_activity_id TEXT;
 UPDATE activities SET provider_activity_id = id;
-CREATE INDEX activities_provider_id ON activities (account_id, source_system, provider_activity_id);
+CREATE UNIQUE INDEX activities_provider_id ON activities (account_id, source_system, provider_activity_id);
 
 ALTER TABLE activity_tombstones ADD COLUMN provider_activity_id TEXT;
+ALTER TABLE activity_tombstones ADD COLUMN activity_date TEXT;
 UPDATE activity_tombstones SET provider_activity_id = activity_id;
 CREATE INDEX activity_tombstones_provider_id ON activity_tombstones (account_id, source_system, provider_activity_id);
 
 ALTER TABLE brokers_sync_state ADD COLUMN initial_sync_completed_at TEXT;
-UPDATE brokers_sync_state SET initial_sync_completed_at = last_successful_at
-WHERE last_successful_at IS NOT NULL
-  AND (EXISTS (SELECT 1 FROM activities a WHERE a.account_id = brokers_sync_state.account_id)
-    OR EXISTS (SELECT 1 FROM activity_tombstones t WHERE t.account_id = brokers_sync_state.account_id));
 
 ALTER TABLE accounts ADD COLUMN removed_at TEXT;
 

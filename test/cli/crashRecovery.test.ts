@@ -6,7 +6,7 @@
  * (docs/sync-rules.md, "After a crash").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,41 +133,81 @@ const cloudIds = (account: string) =>
     .map((activity) => String(activity.id))
     .sort();
 
-describe('the sync CLI killed mid-sync', () => {
-  it("recovers on the next run: the cloud's set, holdings from scratch, nothing RUNNING", async () => {
-    const probe = join(dir, 'probe.sqlite');
-    const log = join(dir, 'events.log');
-    await runChild(probe, { FOLIO_CRASH_LOG: log });
-    const events = readFileSync(log, 'utf8').trim().split('\n');
-    const points = choosePoints(events);
-    let cutShort = 0;
+/** Kills a sync at each point, each on a fresh copy made by `prepare`, then syncs again and checks. */
+async function crashAndRecover(
+  name: string,
+  prepare: (db: string) => void,
+): Promise<{ points: number; cutShort: number; events: number }> {
+  const probe = join(dir, `${name}-probe.sqlite`);
+  const log = join(dir, `${name}-events.log`);
+  prepare(probe);
+  const total = await runChild(probe, {}).then(() => countOf(probe));
+  prepare(probe);
+  await runChild(probe, { FOLIO_CRASH_LOG: log });
+  const events = readFileSync(log, 'utf8').trim().split('\n');
+  const points = choosePoints(events);
+  let cutShort = 0;
 
-    for (const [i, point] of points.entries()) {
-      const db = join(dir, `crash-${i}.sqlite`);
-      const crashed = await runChild(db, { FOLIO_CRASH_AT: String(point.at) });
-      expect(crashed.signal, point.what).toBe('SIGKILL');
-      const before = openFileDatabase(db);
-      if (countActivities(before) < 12) cutShort++;
-      before.close();
+  for (const [i, point] of points.entries()) {
+    const db = join(dir, `${name}-${i}.sqlite`);
+    prepare(db);
+    const crashed = await runChild(db, { FOLIO_CRASH_AT: String(point.at) });
+    expect(crashed.signal, point.what).toBe('SIGKILL');
+    if (countOf(db) < total) cutShort++;
 
-      expect(await syncAgain(db), point.what).toBe(0);
-      const after = openFileDatabase(db);
-      try {
-        for (const account of ['acc-1', 'acc-2']) {
-          const stored = listActivities(after, { accountId: account }, { limit: 100, offset: 0 }).map((row) => row.id);
-          expect(stored.sort(), `${point.what}: ${account}`).toEqual(cloudIds(account));
-        }
-        expectHoldingsRecomputed(after);
-        expectNothingRunning(after);
-      } finally {
-        after.close();
+    expect(await syncAgain(db), point.what).toBe(0);
+    const after = openFileDatabase(db);
+    try {
+      for (const account of ['acc-1', 'acc-2']) {
+        const stored = listActivities(after, { accountId: account }, { limit: 100, offset: 0 }).map((row) => row.id);
+        expect(stored.sort(), `${point.what}: ${account}`).toEqual(cloudIds(account));
       }
+      expectHoldingsRecomputed(after);
+      expectNothingRunning(after);
+    } finally {
+      after.close();
     }
-    // The points really cut syncs short (not all after the last write).
-    expect(cutShort).toBeGreaterThan(points.length / 2);
-    // biome-ignore lint/suspicious/noConsole: the run's log says how many cases were tried
-    console.log(
-      `crash tests: ${points.length} kill points tried (${cutShort} cut a sync short), out of ${events.length} write events`,
-    );
+  }
+  // The points really cut syncs short (not all after the last write).
+  expect(cutShort).toBeGreaterThan(points.length / 2);
+  return { points: points.length, cutShort, events: events.length };
+}
+
+function countOf(path: string): number {
+  const db = openFileDatabase(path);
+  try {
+    return countActivities(db);
+  } finally {
+    db.close();
+  }
+}
+
+const tried: string[] = [];
+afterAll(() => {
+  // biome-ignore lint/suspicious/noConsole: the run's log says how many cases were tried
+  console.log(`crash tests: ${tried.join('; ')}`);
+});
+
+describe('the sync CLI killed mid-sync', () => {
+  it("recovers from a killed first sync: the cloud's set, holdings from scratch, nothing RUNNING", async () => {
+    const run = await crashAndRecover('first', (db) => rmSync(db, { force: true }));
+    tried.push(`first sync: ${run.points} kill points (${run.cutShort} cut it short) of ${run.events} write events`);
+  }, 600_000);
+
+  it('recovers from a killed incremental sync, keeping what the first one brought', async () => {
+    const base = join(dir, 'base.sqlite');
+    await runChild(base, {});
+    // New trades today, several pages of them: the next sync is incremental.
+    const today = new Date().toISOString().slice(0, 10);
+    const added = Array.from({ length: 5 }, (_, i) => cloudTrade(`new-${i}`, today, { units: i + 1 }));
+    cloud.accounts[0]?.activities.push(...added);
+    try {
+      const run = await crashAndRecover('incremental', (db) => copyFileSync(base, db));
+      tried.push(
+        `incremental sync: ${run.points} kill points (${run.cutShort} cut it short) of ${run.events} write events`,
+      );
+    } finally {
+      cloud.accounts[0]?.activities.splice(-added.length);
+    }
   }, 600_000);
 });

@@ -46,18 +46,22 @@ beforeEach(async () => {
 });
 
 /** One account's sync: pages in, then the dedup's finish, each in a transaction like the engine's. */
-function sync(accountId = 'acc-1'): ActivityDedup {
+function sync(accountId = 'acc-1', window: { startDate?: string; endDate?: string } = {}): ActivityDedup {
   const importRunId = startImportRun(
     db,
     { accountId, provider: 'snaptrade', mode: 'INITIAL', windowStart: null, windowEnd: null },
     NOW,
   );
-  return createActivityDedup({ db, accountId, importRunId, now: () => NOW });
+  return createActivityDedup({ db, accountId, importRunId, window, now: () => NOW });
 }
 
 /** Syncs `pages` of one account and says how each activity ended, in the order the outcomes were counted. */
-function syncPages(pages: ActivityInput[][], accountId = 'acc-1'): Record<DedupOutcome, number> {
-  const dedup = sync(accountId);
+function syncPages(
+  pages: ActivityInput[][],
+  accountId = 'acc-1',
+  window: { startDate?: string; endDate?: string } = {},
+): Record<DedupOutcome, number> {
+  const dedup = sync(accountId, window);
   const total = { inserted: 0, updated: 0, unchanged: 0, 'kept-user-edit': 0, 'kept-deleted': 0 };
   const add = (counts: Record<DedupOutcome, number>) => {
     for (const key of Object.keys(total) as DedupOutcome[]) total[key] += counts[key];
@@ -174,7 +178,11 @@ describe('activity dedup, whatever the order', () => {
     expect(rows().map((row) => row.id)).toEqual(['B']);
   });
 
-  it('lets an exact id win over a shared source record, in either order', () => {
+  it.each([
+    ['before', (fee: ActivityInput, tax: ActivityInput, dividend: ActivityInput) => [[fee, tax, dividend]]],
+    ['after', (fee: ActivityInput, tax: ActivityInput, dividend: ActivityInput) => [[tax], [dividend, fee]]],
+    ['between', (fee: ActivityInput, tax: ActivityInput, dividend: ActivityInput) => [[tax, fee], [dividend]]],
+  ])('lets an exact id win over a shared source record: the newcomer %s them', (_, order) => {
     const dividend = buy({
       id: 'div',
       type: 'DIVIDEND',
@@ -184,9 +192,9 @@ describe('activity dedup, whatever the order', () => {
     });
     const tax = buy({ id: 'tax', type: 'TAX', source_record_id: null, external_reference_id: 'ref-9', amount: -1.5 });
     syncPages([[dividend, tax]]);
-    // A new activity sharing the reference arrives before the two it could be mistaken for.
+    // A new activity sharing the reference arrives around the two it could be mistaken for.
     const fee = buy({ id: 'fee', type: 'FEE', source_record_id: null, external_reference_id: 'ref-9', amount: -2 });
-    expect(syncPages([[fee, tax, dividend]])).toMatchObject({ inserted: 1, unchanged: 2 });
+    expect(syncPages(order(fee, tax, dividend))).toMatchObject({ inserted: 1, unchanged: 2 });
     expect(rows().map((row) => row.id)).toEqual(['div', 'fee', 'tax']);
   });
 
@@ -211,6 +219,82 @@ describe('activity dedup, whatever the order', () => {
     });
     expect(syncPages([[dividend, tax]])).toMatchObject({ inserted: 2 });
     expect(syncPages([[dividend, tax]])).toMatchObject({ unchanged: 2 });
+  });
+});
+
+describe('activity dedup, the same activity sent twice while it waits', () => {
+  // B resembles stored A (same day and content) but is its own activity; it waits for A's exact claim.
+  const A = () => buy({ id: 'A', source_record_id: 'rec-A' });
+  const B = () => buy({ id: 'B', source_record_id: 'rec-B' });
+
+  it.each([
+    ['B, A, B', [[B()], [A()], [B()]]],
+    ['B and A, then B', [[B(), A()], [B()]]],
+    ['B, B, A', [[B()], [B()], [A()]]],
+  ])('stores B once: %s', (_, pages) => {
+    apply(A());
+    expect(syncPages(pages)).toMatchObject({ inserted: 1, unchanged: 1 });
+    expect(rows().map((row) => row.provider_activity_id)).toEqual(['A', 'B']);
+  });
+});
+
+describe('activity dedup in an incremental window', () => {
+  const dividend = () =>
+    buy({
+      id: 'div',
+      type: 'DIVIDEND',
+      source_record_id: null,
+      external_reference_id: 'ref-9',
+      amount: 10,
+      trade_date: '2026-11-10T12:00:00Z',
+    });
+  const tax = () =>
+    buy({
+      id: 'tax',
+      type: 'TAX',
+      source_record_id: null,
+      external_reference_id: 'ref-9',
+      amount: -1.5,
+      trade_date: '2026-11-21T12:00:00Z',
+    });
+
+  it('does not let a newcomer take over a stored activity outside the window by a shared reference', () => {
+    apply(dividend());
+    expect(syncPages([[tax()]], 'acc-1', { startDate: '2026-11-20', endDate: '2026-11-28' })).toMatchObject({
+      inserted: 1,
+    });
+    expect(rows().map((row) => row.provider_activity_id)).toEqual(['div', 'tax']);
+  });
+
+  it('nor a deleted one outside the window swallow it', () => {
+    apply(dividend());
+    deleteActivity(db, 'div', NOW);
+    expect(syncPages([[tax()]], 'acc-1', { startDate: '2026-11-20', endDate: '2026-11-28' })).toMatchObject({
+      inserted: 1,
+    });
+  });
+
+  it('still matches a re-issued id inside the window', () => {
+    apply(tax());
+    expect(
+      syncPages(
+        [
+          [
+            buy({
+              ...{ id: 'tax-2' },
+              type: 'TAX',
+              source_record_id: null,
+              external_reference_id: 'ref-9',
+              amount: -1.5,
+              trade_date: '2026-11-21T12:00:00Z',
+            }),
+          ],
+        ],
+        'acc-1',
+        { startDate: '2026-11-20', endDate: '2026-11-28' },
+      ),
+    ).toMatchObject({ updated: 1 });
+    expect(rows().map((row) => row.provider_activity_id)).toEqual(['tax-2']);
   });
 });
 

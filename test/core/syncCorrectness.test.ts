@@ -61,7 +61,7 @@ const runsOf = (db: SqlDatabase, accountName: string) =>
   listImportRuns(db, 100).filter((run) => run.accountName === accountName);
 const activityRequests = () => cloud.requests.filter((request) => request.includes('/activities'));
 
-describe('a sync cut short by a killed process (the CLI on a SQLite file)', () => {
+describe('a sync abandoned mid-way, as by a process that died (real kills: test/cli/crashRecovery.test.ts)', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'folio-crash-'));
@@ -236,6 +236,38 @@ describe('the incremental window', () => {
     expect(runsOf(h.db, 'TFSA')[0]).toMatchObject({ mode: 'INITIAL', summary: { inserted: 1 } });
   });
 
+  it('is not moved forward by what a failed sync committed', async () => {
+    // A clock three days fast writes the cursor 12-01; real time passes it before the next sync.
+    time.set('2026-12-01T12:00:00.000Z');
+    cloud.accounts = [{ id: 'acc-1', name: 'TFSA', activities: [cloudTrade('t1', '2026-11-27')] }];
+    const h = await harness();
+    await h.sync();
+    // The cloud lists newest first, one per page; the second page's connection drops.
+    cloud.accounts = [
+      {
+        id: 'acc-1',
+        name: 'TFSA',
+        activities: [
+          cloudTrade('t-new', '2026-12-04'),
+          cloudTrade('t-mid', '2026-11-29'),
+          cloudTrade('t1', '2026-11-27'),
+        ],
+      },
+    ];
+    cloud.pageSize = 1;
+    time.set('2026-12-05T12:00:00.000Z');
+    cloud.onActivities = (request) => (request.offset === 1 ? 'drop' : undefined);
+    expect((await h.sync()).accounts[0]?.status).toBe('FAILED');
+    cloud.onActivities = null;
+    time.advance(2 * HOUR);
+    await h.sync();
+    expect(listActivities(h.db, { accountId: 'acc-1' }, { limit: 10, offset: 0 }).map((row) => row.id)).toEqual([
+      't-new',
+      't-mid',
+      't1',
+    ]);
+  });
+
   it('keeps an account initial while its first full-history answer is empty, until the history arrives', async () => {
     const history = cloud.accounts[0]?.activities ?? [];
     cloud.accounts[0] = { id: 'acc-1', name: 'TFSA', activities: [] };
@@ -373,6 +405,19 @@ describe('accounts the cloud no longer lists', () => {
     time.advance(2 * HOUR);
     await h.sync();
     expect(account(h, 'acc-2')?.removedAt).toBeNull();
+  });
+});
+
+describe('an empty account list', () => {
+  it('while connections remain, marks no account removed', async () => {
+    const h = await harness();
+    await h.sync();
+    const listed = cloud.accounts;
+    cloud.accounts = [];
+    time.advance(2 * HOUR);
+    await h.sync();
+    expect(listAccounts(h.db).map((row) => row.removedAt)).toEqual([null, null]);
+    cloud.accounts = listed;
   });
 });
 

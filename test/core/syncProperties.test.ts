@@ -4,8 +4,8 @@
  * and nothing RUNNING. Random histories and sequences of syncs (fast-check) through the real
  * engine, real sql.js and the real cloud client, against a scripted cloud: pages reordered and
  * resized, ids repeated across accounts, identical twins, overlapping and empty pages, invalid
- * records, dropped connections and server errors, a cloud still importing, and a device clock
- * that runs ahead or behind. See docs/sync-rules.md for the rules this holds the engine to.
+ * records, dropped connections and server errors, a list that shifts while it is paged, a cloud
+ * still importing, and a device clock that runs ahead or behind. See docs/sync-rules.md for the rules this holds the engine to.
  */
 import fc from 'fast-check';
 import { HttpResponse } from 'msw';
@@ -48,7 +48,13 @@ const faultArb = fc.oneof(
     account: fc.constantFrom(...ACCOUNTS),
     page: fc.nat(2),
   }),
-  fc.record({ kind: fc.constant('overlap' as const) }),
+  // The list shifts while it is paged (the server's offsets fall behind, or activities were posted at
+  // the top of a newest-first list): from some page on, each page starts `by` items earlier.
+  fc.record({
+    kind: fc.constant('shift' as const),
+    fromPage: fc.integer({ min: 1, max: 2 }),
+    by: fc.constantFrom(1, 2, 3),
+  }),
 );
 
 const stepArb = fc.record({
@@ -77,6 +83,8 @@ const scenarioArb = fc.record({
     maxLength: 2,
   }),
   steps: fc.array(stepArb, { minLength: 1, maxLength: 6 }),
+  /** How long after the last step the clean sync runs: soon, or after any skewed cursor has passed. */
+  finalAdvanceHours: fc.constantFrom(2, 5 * 24, 45 * 24),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -154,23 +162,30 @@ class World {
   }
 }
 
+/** The activities the cloud lists for a request's account and window, in its order. */
+function windowOf(
+  cloud: ScriptedCloud,
+  request: { accountId: string; startDate: string | null; endDate: string | null },
+) {
+  const account = cloud.accounts.find((candidate) => candidate.id === request.accountId);
+  return (account?.activities ?? []).filter((activity) => {
+    const day = activity.trade_date.slice(0, 10);
+    return (!request.startDate || day >= request.startDate) && (!request.endDate || day <= request.endDate);
+  });
+}
+
 /** Makes the next sync's activities answers go wrong in one way. */
 function injectFault(cloud: ScriptedCloud, fault: Scenario['steps'][number]['fault']): void {
   if (fault.kind === 'none') {
     cloud.onActivities = null;
     return;
   }
-  if (fault.kind === 'overlap') {
-    // The server's offsets are one behind after the first page: the boundary activity comes twice.
+  if (fault.kind === 'shift') {
     cloud.onActivities = (request) => {
-      if (request.offset === 0) return undefined;
-      const account = cloud.accounts.find((candidate) => candidate.id === request.accountId);
-      const inWindow = (account?.activities ?? []).filter((activity) => {
-        const day = activity.trade_date.slice(0, 10);
-        return (!request.startDate || day >= request.startDate) && (!request.endDate || day <= request.endDate);
-      });
-      const from = request.offset - 1;
+      if (request.offset < fault.fromPage * cloud.pageSize) return undefined;
+      const inWindow = windowOf(cloud, request);
       const size = Math.min(request.limit, cloud.pageSize);
+      const from = Math.max(0, request.offset - fault.by);
       return HttpResponse.json({
         data: inWindow.slice(from, from + size),
         pagination: { offset: request.offset, total: inWindow.length, has_more: from + size < inWindow.length },
@@ -274,6 +289,52 @@ describe('sync properties', () => {
           time.set(new Date(trueNow).toISOString());
           expect((await h.sync('manual')).activitiesSynced.activitiesUpserted).toBe(0);
           expect(countActivities(h.db)).toBe(before);
+          h.db.close();
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    Math.max(120_000, RUNS * 200),
+  );
+  it(
+    'twins on one day, whatever the order and however the list shifts: each activity stored once',
+    async () => {
+      const twinArb = fc.record({
+        /** Stored by a first sync, then listed again with newcomers that look just like them. */
+        stored: fc.integer({ min: 1, max: 4 }),
+        newcomers: fc.integer({ min: 1, max: 4 }),
+        units: fc.array(fc.constantFrom(1, 2), { minLength: 8, maxLength: 8 }),
+        seed: fc.integer(),
+        pageSize: fc.integer({ min: 1, max: 4 }),
+        shift: fc.record({ fromPage: fc.integer({ min: 1, max: 2 }), by: fc.constantFrom(1, 2, 3) }),
+      });
+      await fc.assert(
+        fc.asyncProperty(twinArb, async ({ stored, newcomers, units, seed, pageSize, shift }) => {
+          cases++;
+          const time = fakeTime('2026-11-28T09:00:00.000Z');
+          const cloud = scriptedCloud();
+          const at = Date.parse('2026-11-28T08:00:00.000Z');
+          const make = (i: number) => trade(`t${i}`, at, { type: 'BUY', units: units[i] ?? 1, price: 10 });
+          const first = Array.from({ length: stored }, (_, i) => make(i));
+          cloud.accounts = [{ id: 'acc-1', name: 'acc-1', activities: first }];
+          const h = await createHarness(time, {
+            refreshToken: SCRIPTED_TOKEN,
+            cloud: { url: SCRIPTED_URL, http: cloud.http },
+          });
+          syncs++;
+          await h.sync();
+          const all = shuffled([...first, ...Array.from({ length: newcomers }, (_, i) => make(stored + i))], seed);
+          cloud.accounts = [{ id: 'acc-1', name: 'acc-1', activities: all }];
+          cloud.pageSize = pageSize;
+          injectFault(cloud, { kind: 'shift', ...shift });
+          time.advance(60 * 60 * 1000);
+          syncs += 2;
+          await h.sync();
+          cloud.onActivities = null;
+          time.advance(60 * 60 * 1000);
+          await h.sync();
+          expect(storedIds(h, 'acc-1')).toEqual(all.map((activity) => String(activity.id)).sort());
+          expectHoldingsRecomputed(h.db);
           h.db.close();
         }),
         { numRuns: RUNS },

@@ -110,56 +110,90 @@ describe('migrations', () => {
 });
 
 describe('migration 3 (sync correctness)', () => {
-  it('brings a version 2 database up keeping every row and reference, and asks for its holdings', async () => {
+  /** A version 2 database with two synced accounts, one activity and its import run, as bytes. */
+  async function version2File(): Promise<{ bytes: Uint8Array; runId: number }> {
+    let bytes: Uint8Array | undefined;
     const db = await openSqlJsDatabase(
       await initSqlJs(),
-      { load: () => Promise.resolve(undefined) },
+      {
+        load: () => Promise.resolve(undefined),
+        save: (saved) => {
+          bytes = saved;
+          return Promise.resolve();
+        },
+      },
       { migrate: false },
     );
-    db.exec('PRAGMA foreign_keys = ON');
     migrate(db, migrations.slice(0, 2));
-    const now = '2026-11-28T12:00:00.000Z';
     for (const id of ['with-history', 'empty']) {
       db.run(
         `INSERT INTO accounts (id, name, provider, provider_account_id, created_at, updated_at)
          VALUES (?, ?, 'snaptrade', ?, ?, ?)`,
-        [id, id, id, now, now],
+        [id, id, id, NOW, NOW],
       );
       db.run(
         `INSERT INTO brokers_sync_state (account_id, provider, last_successful_at, sync_status, created_at, updated_at)
          VALUES (?, 'snaptrade', ?, 'IDLE', ?, ?)`,
-        [id, now, now, now],
+        [id, NOW, NOW, NOW],
       );
     }
     const runId = db.run(
-      `INSERT INTO import_runs (account_id, provider, mode, status, started_at) VALUES ('with-history', 'snaptrade', 'INITIAL', 'APPLIED', ?)`,
-      [now],
+      `INSERT INTO import_runs (account_id, provider, mode, status, started_at)
+       VALUES ('with-history', 'snaptrade', 'INITIAL', 'APPLIED', ?)`,
+      [NOW],
     ).lastInsertRowid;
     db.run(
       `INSERT INTO activities (id, account_id, activity_type, status, activity_date, source_system, source_record_id,
          idempotency_key, import_run_id, created_at, updated_at)
        VALUES ('act-1', 'with-history', 'DEPOSIT', 'POSTED', ?, 'SNAPTRADE', 'rec-1', 'key-1', ?, ?, ?)`,
-      [now, runId, now, now],
+      [NOW, runId, NOW, NOW],
     );
-
-    expect(migrate(db)).toEqual({ from: 2, to: latestVersion() });
-    expect(db.get('SELECT provider_activity_id, import_run_id FROM activities')).toEqual({
-      provider_activity_id: 'act-1',
-      import_run_id: runId,
-    });
-    expect(db.all('SELECT account_id, initial_sync_completed_at FROM brokers_sync_state ORDER BY account_id')).toEqual([
-      // An account whose first sync brought nothing asks for its whole history again.
-      { account_id: 'empty', initial_sync_completed_at: null },
-      { account_id: 'with-history', initial_sync_completed_at: now },
-    ]);
-    expect(db.all('SELECT account_id FROM holdings_stale ORDER BY account_id')).toEqual([
-      { account_id: 'empty' },
-      { account_id: 'with-history' },
-    ]);
-    expect(db.get('SELECT id, status FROM import_runs')).toEqual({ id: runId, status: 'APPLIED' });
-    db.run("UPDATE import_runs SET status = 'CANCELLED'");
-    expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
-    expect(db.all('PRAGMA foreign_key_check')).toEqual([]);
+    await db.persist();
     db.close();
-  });
+    if (!bytes) throw new Error('nothing saved');
+    return { bytes, runId };
+  }
+
+  const NOW = '2026-11-28T12:00:00.000Z';
+  const opened = {
+    'sql.js': async (bytes: Uint8Array) => openSqlJsDatabase(await initSqlJs(), { load: () => Promise.resolve(bytes) }),
+    'better-sqlite3': (bytes: Uint8Array) => {
+      const path = join(dir, 'v2.sqlite');
+      writeFileSync(path, bytes);
+      return openFileDatabase(path);
+    },
+  };
+
+  it.each(Object.entries(opened))(
+    'on %s, keeps every row and reference, asks for each history once more and for the holdings',
+    async (_, open) => {
+      const { bytes, runId } = await version2File();
+      const db = await open(bytes);
+      try {
+        expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
+        // Foreign keys are on (dropping the old import_runs would otherwise have nulled this reference).
+        expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+        expect(db.get('SELECT provider_activity_id, import_run_id FROM activities')).toEqual({
+          provider_activity_id: 'act-1',
+          import_run_id: runId,
+        });
+        expect(db.all('PRAGMA foreign_key_check')).toEqual([]);
+        // One whole-history sync per account repairs what the older rules may have missed.
+        expect(
+          db.all('SELECT account_id, initial_sync_completed_at FROM brokers_sync_state ORDER BY account_id'),
+        ).toEqual([
+          { account_id: 'empty', initial_sync_completed_at: null },
+          { account_id: 'with-history', initial_sync_completed_at: null },
+        ]);
+        expect(db.all('SELECT account_id FROM holdings_stale ORDER BY account_id')).toEqual([
+          { account_id: 'empty' },
+          { account_id: 'with-history' },
+        ]);
+        expect(db.get('SELECT id, status FROM import_runs')).toEqual({ id: runId, status: 'APPLIED' });
+        db.run("UPDATE import_runs SET status = 'CANCELLED'");
+      } finally {
+        db.close();
+      }
+    },
+  );
 });

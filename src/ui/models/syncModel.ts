@@ -37,7 +37,8 @@ export function createSyncModel(
   const newAccounts = signal<NewAccount[]>([]);
 
   const tell = (result: SyncResult) => {
-    if (result.skipped === 'not-due' || result.skipped === 'offline') return;
+    // Nothing to tell: not due, offline, or another copy of the database took over (it syncs itself).
+    if (result.skipped === 'not-due' || result.skipped === 'offline' || result.skipped === 'busy') return;
     notice.value = result.success && !result.skipped ? null : result.message;
   };
 
