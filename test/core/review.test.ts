@@ -1,6 +1,7 @@
 /** The review queue against a synced demo database: decisions stick, and the account follows. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Correction, type ReviewDecision, reviewActivity } from '../../src/core/review.ts';
+import { getActivity, listAccounts, listActivities, listHoldings } from '../../src/storage/views.ts';
 import { useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
@@ -14,17 +15,15 @@ beforeEach(async () => {
   time.set('2026-11-28T12:00:00.000Z');
   h = await createHarness(time);
   await h.sync();
-  flagged = h.db.get<{ id: string; account_id: string }>(
-    "SELECT id, account_id FROM activities WHERE status = 'DRAFT'",
-  ) ?? {
-    id: '',
-    account_id: '',
-  };
+  const draft = listActivities(h.db, { needsReview: true }, { limit: 10, offset: 0 })[0];
+  const account = listAccounts(h.db).find((candidate) => candidate.name === draft?.accountName);
+  flagged = { id: draft?.id ?? '', account_id: account?.id ?? '' };
 });
 
-const state = () => h.scalar('SELECT sync_status FROM brokers_sync_state WHERE account_id = ?', [flagged.account_id]);
+const state = () => listAccounts(h.db).find((account) => account.id === flagged.account_id)?.syncStatus;
 const shop = () =>
-  h.scalar("SELECT quantity FROM holdings WHERE account_id = ? AND symbol = 'SHOP.TO'", [flagged.account_id]);
+  listHoldings(h.db).find((holding) => holding.accountId === flagged.account_id && holding.symbol === 'SHOP.TO')
+    ?.quantity ?? null;
 const review = (id: string, decision: ReviewDecision) =>
   reviewActivity({ db: h.db, clock: time.clock, emit: () => undefined, log: { warn: () => undefined } }, id, decision);
 /** A later sync that fetches the whole history again. */
@@ -47,7 +46,7 @@ describe('review queue', () => {
     // The flagged activity is a reorganization of 2 SHOP shares, type UNKNOWN: confirmed as is, it moves no shares.
     expect(Number(shop() ?? 0)).toBe(before);
     await resyncEverything();
-    expect(h.scalar('SELECT status FROM activities WHERE id = ?', [flagged.id])).toBe('POSTED');
+    expect(getActivity(h.db, flagged.id)?.needsReview).toBe(false);
     expect(state()).toBe('IDLE');
   });
 
@@ -66,16 +65,12 @@ describe('review queue', () => {
     expect(Number(shop())).toBe(before + 2);
     expect(state()).toBe('IDLE');
     await resyncEverything();
-    expect(
-      h.db.get('SELECT activity_type, quantity, unit_price, status, is_user_modified FROM activities WHERE id = ?', [
-        flagged.id,
-      ]),
-    ).toEqual({
-      activity_type: 'TRANSFER_IN',
+    // Kept as the user corrected it through a whole-history sync: the user's edit wins.
+    expect(getActivity(h.db, flagged.id)).toMatchObject({
+      type: 'TRANSFER_IN',
       quantity: '2',
-      unit_price: '150.5',
-      status: 'POSTED',
-      is_user_modified: 1,
+      unitPrice: '150.5',
+      needsReview: false,
     });
     expect(state()).toBe('IDLE');
   });
@@ -84,7 +79,7 @@ describe('review queue', () => {
     review(flagged.id, { kind: 'delete' });
     expect(state()).toBe('IDLE');
     const result = await resyncEverything();
-    expect(h.scalar('SELECT COUNT(*) FROM activities WHERE id = ?', [flagged.id])).toBe(0);
+    expect(getActivity(h.db, flagged.id)).toBeUndefined();
     expect(result.activitiesSynced.activitiesUpserted).toBe(0);
     expect(state()).toBe('IDLE');
   });
@@ -105,7 +100,7 @@ describe('review queue', () => {
     expect(attempt({ activityType: 'PURCHASE' })).toThrow('"PURCHASE" is not an activity type');
     expect(attempt({ quantity: 'two' })).toThrow('Quantity "two" is not a number');
     expect(attempt({ activityDate: 'someday' })).toThrow('"someday" is not a date');
-    expect(h.scalar('SELECT status FROM activities WHERE id = ?', [flagged.id])).toBe('DRAFT');
+    expect(getActivity(h.db, flagged.id)?.needsReview).toBe(true);
     expect(() => review('no-such-id', { kind: 'confirm' })).toThrow('There is no activity no-such-id');
   });
 });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSyncRunner } from '../../src/core/syncRunner.ts';
+import { listSyncRuns } from '../../src/storage/views.ts';
 import { useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
@@ -125,7 +126,7 @@ describe('sync runner, offline', () => {
       isOnline: () => online,
     });
     expect((await offlineRunner.request('auto')).skipped).toBe('offline');
-    expect(h.scalar('SELECT COUNT(*) FROM sync_runs')).toBe(0);
+    expect(listSyncRuns(h.db, 10)).toEqual([]);
     expect(demo.requests).toEqual([]);
     demo.setScenario({ networkDown: true });
     expect((await offlineRunner.request('manual')).message).toBe('Network unavailable');

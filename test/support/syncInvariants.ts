@@ -6,12 +6,12 @@ import { expect } from 'vitest';
 import { computeHoldings } from '../../src/core/holdings.ts';
 import { readHoldingActivities } from '../../src/storage/holdings.ts';
 import type { SqlDatabase } from '../../src/storage/sqlDatabase.ts';
-import { listAccounts, listCash, listHoldings, listImportRuns } from '../../src/storage/views.ts';
+import { listAccounts, listCash, listHoldings, listImportRuns, listSyncRuns } from '../../src/storage/views.ts';
 
 export function expectNothingRunning(db: SqlDatabase): void {
   expect(listAccounts(db).filter((account) => account.syncStatus === 'RUNNING')).toEqual([]);
   expect(listImportRuns(db, 1_000_000).filter((run) => run.status === 'RUNNING')).toEqual([]);
-  expect(db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sync_runs WHERE status = 'RUNNING'")?.n).toBe(0);
+  expect(listSyncRuns(db, 1_000_000).filter((run) => run.status === 'RUNNING')).toEqual([]);
 }
 
 const bySymbol = <T extends { symbol: string; currency: string }>(rows: T[]): T[] =>

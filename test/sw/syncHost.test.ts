@@ -12,6 +12,7 @@ import type { Broadcast, Command } from '../../src/pwa/swProtocol.ts';
 import { APPLICATION_ID, latestVersion, migrations } from '../../src/storage/migrations.ts';
 import { idbReader, idbWriter } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
+import { listAccounts, listHoldings, listSyncRuns } from '../../src/storage/views.ts';
 import { createSyncHost } from '../../sw/syncHost.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { handlerHttp } from '../support/handlerHttp.ts';
@@ -75,7 +76,7 @@ describe('sync host', () => {
     expect(types).toContain('broker:sync-start');
     expect(types.at(-1)).toBe('broker:sync-complete');
     const db = await saved('db:demo');
-    expect(db.get('SELECT COUNT(*) AS n FROM holdings')).not.toEqual({ n: 0 });
+    expect(listHoldings(db)).not.toEqual([]);
   });
 
   it('joins commands that arrive together into one sync', async () => {
@@ -194,11 +195,10 @@ describe('sync host', () => {
 
     await send({ type: 'status' });
     const db = await saved('db:demo');
-    expect(db.get('SELECT sync_status, last_error FROM brokers_sync_state')).toEqual({
-      sync_status: 'FAILED',
-      last_error: 'Sync was interrupted',
-    });
-    expect(db.get('SELECT status FROM sync_runs')).toEqual({ status: 'FAILED' });
+    expect(listAccounts(db).map(({ syncStatus, lastError }) => ({ syncStatus, lastError }))).toEqual([
+      { syncStatus: 'FAILED', lastError: 'Sync was interrupted' },
+    ]);
+    expect(listSyncRuns(db, 10).map((run) => run.status)).toEqual(['FAILED']);
   });
 });
 
@@ -279,8 +279,8 @@ describe('backup', () => {
     expect(await send({ type: 'import-database', bytes: v1.export().slice().buffer })).toEqual({ activities: 2 });
     const db = await saved('db:demo');
     expect(db.get('PRAGMA user_version')).toEqual({ user_version: latestVersion() });
-    expect(db.all('SELECT symbol, quantity, cost_basis FROM holdings')).toEqual([
-      { symbol: 'VFV.TO', quantity: '3', cost_basis: '300' },
+    expect(listHoldings(db).map(({ symbol, quantity, costBasis }) => ({ symbol, quantity, costBasis }))).toEqual([
+      { symbol: 'VFV.TO', quantity: '3', costBasis: '300' },
     ]);
   });
 });
