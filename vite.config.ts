@@ -1,13 +1,16 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './src/server/precompress.ts';
+
+const outDir = process.env.FOLIO_OUT_DIR ?? 'dist';
 
 /** A new build is a new service worker: the id is baked into it (FOLIO_BUILD_ID pins it, for tests). */
 const buildId = process.env.FOLIO_BUILD_ID ?? new Date().toISOString();
 
 export default defineConfig({
   define: { __BUILD_ID__: JSON.stringify(buildId) },
-  build: { outDir: process.env.FOLIO_OUT_DIR ?? 'dist', emptyOutDir: true },
+  build: { outDir, emptyOutDir: true },
   plugins: [
     preact(),
     VitePWA({
@@ -39,5 +42,11 @@ export default defineConfig({
         ],
       },
     }),
+    {
+      // After everything is written, the service worker included (VitePWA builds it at closeBundle).
+      name: 'folio-precompress',
+      apply: 'build',
+      closeBundle: { order: 'post', sequential: true, handler: () => void precompress(outDir) },
+    },
   ],
 });

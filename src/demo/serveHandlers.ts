@@ -29,13 +29,13 @@ async function toRequest(incoming: IncomingMessage, origin: string): Promise<Req
   });
 }
 
-export function sendJson(outgoing: ServerResponse, status: number, body: unknown): void {
+function sendJson(outgoing: ServerResponse, status: number, body: unknown): void {
   outgoing.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   outgoing.end(JSON.stringify(body));
 }
 
 /** Answers one request with `handlers`; 404 when none matches. */
-export async function answerWithHandlers(
+async function answerWithHandlers(
   handlers: HttpHandler[],
   incoming: IncomingMessage,
   outgoing: ServerResponse,

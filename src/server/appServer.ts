@@ -1,33 +1,30 @@
 /**
- * What `npm start` serves: the built PWA, and the built-in demo cloud under /demo-cloud on
- * the same origin, over real HTTP, so the service worker runs the real auth, paging and
- * retry paths against it.
+ * What `npm start` serves, on Hono: the built PWA, and the built-in demo cloud under
+ * /demo-cloud on the same origin, over real HTTP, so the service worker runs the real auth,
+ * paging and retry paths against it.
  *
- * The demo cloud also takes its scenario switches at /demo-cloud/__scenario (POST JSON) and
- * shows what it was asked at /demo-cloud/__requests, for tests and for the curious.
+ * Static files go out precompressed (brotli or gzip, by Accept-Encoding; written at build time by
+ * precompress.ts), hashed assets cached for good, everything else revalidated; JSON is compressed
+ * on the fly. Every answer carries a strict Content-Security-Policy and the usual security headers.
+ *
+ * The demo cloud also takes its scenario switches at /demo-cloud/__scenario (POST JSON) and shows
+ * what it was asked at /demo-cloud/__requests, for tests and for the curious; only from this
+ * machine, and only as JSON, so no web page elsewhere can flip them.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+
+import { relative, resolve, sep } from 'node:path';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { secureHeaders } from 'hono/secure-headers';
+import { getResponse } from 'msw';
 import { createDemoCloud, type DemoCloud } from '../demo/demoCloud.ts';
 import { DEMO_CLOUD_PATH } from '../demo/demoDefaults.ts';
 import type { DemoScenario } from '../demo/demoScenario.ts';
-import { answerWithHandlers, listen, sendJson } from '../demo/serveHandlers.ts';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
+import { listen } from '../demo/serveHandlers.ts';
 
 export interface AppServerOptions {
   /** The folder `vite build` wrote. */
@@ -46,86 +43,122 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-async function readBody(incoming: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of incoming) body += String(chunk);
-  return body;
-}
+/**
+ * The app's own scripts and styles only; WebAssembly for sql.js; clouds over HTTPS (a user may
+ * point Settings at any), or on this machine.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'https:', 'http://localhost:*', 'http://127.0.0.1:*'],
+  workerSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
-async function demoControl(demo: DemoCloud, incoming: IncomingMessage, outgoing: ServerResponse, path: string) {
-  if (path === '/__scenario' && incoming.method === 'POST') {
-    try {
-      demo.setScenario(JSON.parse((await readBody(incoming)) || '{}') as Partial<DemoScenario>);
-      sendJson(outgoing, 204, null);
-    } catch {
-      sendJson(outgoing, 400, { error: 'bad_request', message: 'The scenario must be a JSON object' });
-    }
-    return true;
-  }
-  if (path === '/__requests') {
-    if (incoming.method === 'DELETE') demo.requests.length = 0;
-    sendJson(outgoing, 200, demo.requests);
-    return true;
-  }
-  return false;
-}
+/** A scenario is a few flags; anything bigger is not one. */
+const SCENARIO_MAX_BYTES = 16 * 1024;
 
-async function serveFile(root: string, urlPath: string, outgoing: ServerResponse, method: string) {
-  const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
-  let file = resolve(root, relative || 'index.html');
-  if (file !== root && !file.startsWith(root + sep)) return sendJson(outgoing, 403, { error: 'forbidden' });
-  let info = await stat(file).catch(() => null);
-  if (info?.isDirectory()) {
-    file = join(file, 'index.html');
-    info = await stat(file).catch(() => null);
-  }
-  if (!info?.isFile()) return sendJson(outgoing, 404, { error: 'not_found', message: `No file ${urlPath}` });
-  const name = file.slice(root.length + 1);
-  // Hashed assets never change; everything else (index.html, sw.js, the manifest) is revalidated.
-  const cache = name.startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-  outgoing.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'cache-control': cache,
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const fromThisMachine: MiddlewareHandler<{ Bindings: HttpBindings }> = async (c, next) => {
+  const address = getConnInfo(c).remote.address ?? '';
+  if (!LOOPBACK.has(address)) return c.json({ error: 'not_found', message: 'No such page' }, 404);
+  await next();
+};
+
+const json = (c: Context, status: 400 | 404 | 405 | 413 | 415 | 500, error: string, message: string) =>
+  c.json({ error, message }, status);
+
+function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
+  const routes = new Hono<{ Bindings: HttpBindings }>();
+  routes.post(
+    '/__scenario',
+    fromThisMachine,
+    bodyLimit({
+      maxSize: SCENARIO_MAX_BYTES,
+      onError: (c) => json(c, 413, 'too_large', 'A scenario is a small JSON object'),
+    }),
+    async (c) => {
+      // A cross-site form can send text/plain without asking first; it cannot send JSON.
+      if (!c.req.header('content-type')?.startsWith('application/json')) {
+        return json(c, 415, 'unsupported_media_type', 'Send the scenario as application/json');
+      }
+      const scenario: unknown = await c.req.json().catch(() => null);
+      if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) {
+        return json(c, 400, 'bad_request', 'The scenario must be a JSON object');
+      }
+      demo.setScenario(scenario as Partial<DemoScenario>);
+      return c.body(null, 204);
+    },
+  );
+  routes.on(['GET', 'DELETE'], '/__requests', fromThisMachine, (c) => {
+    if (c.req.method === 'DELETE') demo.requests.length = 0;
+    return c.json(demo.requests);
   });
-  if (method === 'HEAD') outgoing.end();
-  else createReadStream(file).pipe(outgoing);
+  routes.all('*', async (c) => {
+    const response = await getResponse(demo.handlers, c.req.raw);
+    if (!response) return json(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
+    // The scenario "network down": the connection drops without an answer.
+    if (response.type === 'error') {
+      c.env.incoming.socket.destroy();
+      return c.body(null, 500);
+    }
+    const answer = new Response(response.body, response);
+    answer.headers.set('cache-control', 'no-store');
+    return answer;
+  });
+  return routes;
+}
+
+/** The app's routes, apart from any socket: the server below listens with them, tests call them directly. */
+export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now'>) {
+  const demo = createDemoCloud({ now: options.now ?? Date.now });
+  const staticFiles = (dir: string) =>
+    serveStatic<{ Bindings: HttpBindings }>({
+      root: dir,
+      precompressed: true,
+      onFound: (path, c) => {
+        const name = relative(dir, path);
+        // Hashed assets never change; everything else (index.html, sw.js, the manifest) is revalidated.
+        c.header('Cache-Control', name.startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        c.header('Vary', 'Accept-Encoding');
+      },
+    });
+  let files = staticFiles(resolve(options.distDir));
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
+  app.use(compress());
+  app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
+  app.on(['GET', 'HEAD'], '*', (c, next) => files(c, next));
+  app.all('*', (c) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? json(c, 404, 'not_found', `No file ${c.req.path}`)
+      : json(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here`),
+  );
+  // Nothing internal reaches the browser; the log keeps it.
+  app.onError((error, c) => {
+    console.error(error);
+    return json(c, 500, 'internal', 'Something went wrong on the server');
+  });
+  return {
+    app,
+    demo,
+    setDistDir: (dir: string) => {
+      files = staticFiles(resolve(dir));
+    },
+  };
 }
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
-  let root = resolve(options.distDir);
-  const demo = createDemoCloud({ now: options.now ?? Date.now });
-  let origin = '';
-
-  async function route(incoming: IncomingMessage, outgoing: ServerResponse) {
-    const url = new URL(incoming.url ?? '/', origin);
-    if (url.pathname === DEMO_CLOUD_PATH || url.pathname.startsWith(`${DEMO_CLOUD_PATH}/`)) {
-      const path = url.pathname.slice(DEMO_CLOUD_PATH.length);
-      if (await demoControl(demo, incoming, outgoing, path)) return;
-      await answerWithHandlers(demo.handlers, incoming, outgoing, origin);
-      return;
-    }
-    if (incoming.method !== 'GET' && incoming.method !== 'HEAD') {
-      sendJson(outgoing, 405, { error: 'method_not_allowed' });
-      return;
-    }
-    await serveFile(root, url.pathname, outgoing, incoming.method);
-  }
-
-  const server = createServer((incoming, outgoing) => {
-    route(incoming, outgoing).catch((error: unknown) => {
-      if (!outgoing.headersSent) sendJson(outgoing, 500, { error: 'internal', message: String(error) });
-      else outgoing.destroy();
-    });
-  });
+  const { app, demo, setDistDir } = createAppRoutes(options);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];
   const listening = await listen(server, options.host, options.port);
-  origin = listening.origin;
-  return {
-    url: origin,
-    demo,
-    setDistDir: (dir) => {
-      root = resolve(dir);
-    },
-    close: listening.close,
-  };
+  return { url: listening.origin, demo, setDistDir, close: listening.close };
 }

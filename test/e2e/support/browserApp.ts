@@ -32,7 +32,7 @@ export interface BrowserApp {
   openSynced(path?: string): Promise<Page>;
   /** How many syncs the cloud saw: each sync asks for the user's profile once. */
   syncCount(): number;
-  /** Uncaught errors in any page of the test; checked empty after each test. */
+  /** Uncaught errors and Content-Security-Policy violations in any page of the test; checked empty after each test. */
   errors: string[];
 }
 
@@ -61,6 +61,11 @@ export function useBrowserApp(): BrowserApp {
   app.open = async (path = '/') => {
     const page = await app.context.newPage();
     page.on('pageerror', (error) => app.errors.push(error.message));
+    // Chromium reports what the server's CSP refused on the console ("Refused to …").
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+        app.errors.push(message.text());
+    });
     await page.goto(new URL(path, app.server.url).href);
     return page;
   };
