@@ -22,6 +22,11 @@ export interface SyncRunnerDeps {
    * could only fail and write that down); a manual one still tries, and fails fast.
    */
   isOnline?: () => boolean;
+  /**
+   * Whether automatic triggers wait for the throttle (foreground platforms: yes). Server mode's
+   * scheduler has its own fixed interval instead (the seed's Web/Docker: "Throttle: None").
+   */
+  throttled?: boolean;
 }
 
 export interface SyncRunner {
@@ -31,7 +36,7 @@ export interface SyncRunner {
   settled(): Promise<void>;
 }
 
-export function createSyncRunner({ db, clock, sync, isOnline }: SyncRunnerDeps): SyncRunner {
+export function createSyncRunner({ db, clock, sync, isOnline, throttled = true }: SyncRunnerDeps): SyncRunner {
   let current: Promise<SyncResult> | null = null;
   return {
     request(trigger) {
@@ -39,7 +44,7 @@ export function createSyncRunner({ db, clock, sync, isOnline }: SyncRunnerDeps):
       if (trigger === 'auto' && isOnline?.() === false) {
         return Promise.resolve(skippedResult('offline', 'Offline: the next sync happens when you are back online'));
       }
-      if (trigger === 'auto') {
+      if (trigger === 'auto' && throttled) {
         const decision = autoSyncDecision(readThrottleState(db), clock.now());
         if (!decision.due) {
           const why =

@@ -29,6 +29,13 @@ export function finishSyncRun(
   );
 }
 
+/** When the last sync of `kind` started (server mode's scheduler counts from its own, AUTO), or null. */
+export function lastSyncRunStartedAt(db: SqlDatabase, kind: SyncRunKind): string | null {
+  return (
+    db.get<{ at: string | null }>('SELECT MAX(started_at) AS at FROM sync_runs WHERE kind = ?', [kind])?.at ?? null
+  );
+}
+
 /** The last `limit` finished sync runs, newest first. */
 export function recentSyncRuns(db: SqlDatabase, limit: number): FinishedSyncRun[] {
   return db.all<FinishedSyncRun & Record<string, string | null>>(
