@@ -4,7 +4,6 @@
  * Everything that touches the process (argv, env, streams, time) is passed in, so tests run
  * it in-process.
  */
-import { createHash } from 'node:crypto';
 import { performBrokerSync } from '../core/brokerSync.ts';
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { SyncEvent, SyncResult } from '../core/syncEvents.ts';
@@ -16,6 +15,7 @@ import { DEMO_REFRESH_TOKEN } from '../demo/demoDefaults.ts';
 import { type HandlerServer, serveHandlers } from '../demo/serveHandlers.ts';
 import { fetchHttp } from '../platform/fetchHttp.ts';
 import { openFileDatabase } from '../storage/node/fileDatabase.ts';
+import { adoptSuppliedRefreshToken } from '../storage/node/suppliedToken.ts';
 import { getSetting, setSetting } from '../storage/settings.ts';
 import { settingsCredentials } from '../storage/settingsCredentials.ts';
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
@@ -63,15 +63,7 @@ async function resolveCloud(db: SqlDatabase, options: CliOptions, clock: Clock):
     setSetting(db, 'cloud.authUrl', options.authUrl);
   }
   if (options.apiKey !== null) setSetting(db, 'cloud.apiKey', options.apiKey);
-  if (options.refreshToken) {
-    // A token given again on every run (cron with FOLIO_REFRESH_TOKEN) must not override the
-    // rotated one we stored: after rotation it is dead. Only a token we were not given before counts.
-    const hash = createHash('sha256').update(options.refreshToken).digest('hex');
-    if (hash !== getSetting(db, 'cloud.suppliedTokenHash')) {
-      setSetting(db, 'cloud.refreshToken', options.refreshToken);
-      setSetting(db, 'cloud.suppliedTokenHash', hash);
-    }
-  }
+  if (options.refreshToken) adoptSuppliedRefreshToken(db, options.refreshToken);
   const apiKey = getSetting(db, 'cloud.apiKey') ?? '';
   const apiUrl = getSetting(db, 'cloud.apiUrl');
   const authUrl = getSetting(db, 'cloud.authUrl');

@@ -117,7 +117,7 @@ function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
 }
 
 /** The app's routes, apart from any socket: the server below listens with them, tests call them directly. */
-export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now'>) {
+export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now'> & { api?: Hono }) {
   const demo = createDemoCloud({ now: options.now ?? Date.now });
   const staticFiles = (dir: string) =>
     serveStatic<{ Bindings: HttpBindings }>({
@@ -136,6 +136,7 @@ export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
   app.use(compress());
   app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
+  if (options.api) app.route('/api', options.api);
   app.on(['GET', 'HEAD'], '*', (c, next) => files(c, next));
   app.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'

@@ -1,0 +1,73 @@
+/**
+ * `npm run server`'s settings, from the environment: where it listens, where its SQLite file
+ * lives, which cloud it syncs, and the secret its API asks for. Bad values are refused with one
+ * sentence (the process exits 2), and a server reachable from other machines must have a secret.
+ */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Both null: the built-in demo cloud, served in-process. */
+  apiUrl: string | null;
+  authUrl: string | null;
+  /** Stored when given and new (the session endpoint sets one too). */
+  refreshToken: string | null;
+  /** Asked of every API and event-stream request; required off loopback. */
+  secret: string | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Long enough not to be guessed in any number of tries a home server would notice. */
+const MIN_SECRET_LENGTH = 16;
+
+const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host);
+
+function url(name: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http or https URL, not "${value}"`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConfigError(`${name} must be an http or https URL, not "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function readServerConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const text = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value ? value : null;
+  };
+  const portText = text('PORT') ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new ConfigError(`PORT must be a port number (0-65535), not "${portText}"`);
+  const host = text('HOST') ?? '127.0.0.1';
+  const apiUrl = text('FOLIO_API_URL');
+  const authUrl = text('FOLIO_AUTH_URL');
+  if ((apiUrl === null) !== (authUrl === null)) {
+    throw new ConfigError('Set FOLIO_API_URL and FOLIO_AUTH_URL together (neither: the built-in demo cloud)');
+  }
+  const secret = text('FOLIO_SERVER_SECRET');
+  if (secret !== null && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`FOLIO_SERVER_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (secret === null && !isLoopbackHost(host)) {
+    throw new ConfigError(`HOST=${host} lets other machines reach the server: set FOLIO_SERVER_SECRET too`);
+  }
+  return {
+    port,
+    host,
+    dataDir: text('DATA_DIR') ?? './data',
+    apiUrl: apiUrl && url('FOLIO_API_URL', apiUrl),
+    authUrl: authUrl && url('FOLIO_AUTH_URL', authUrl),
+    refreshToken: text('FOLIO_REFRESH_TOKEN'),
+    secret,
+  };
+}

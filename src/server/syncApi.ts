@@ -1,0 +1,161 @@
+/**
+ * Server mode's HTTP API (MISSION 8), on Hono: start a sync, follow syncs live over
+ * Server-Sent Events, read what the app shows, and set or clear the refresh token (which is never
+ * sent back). When the server has a secret, every request must present it as a bearer token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import type { SyncRunner } from '../core/syncRunner.ts';
+import type { SyncScheduler } from '../core/syncScheduler.ts';
+import { getSetting, setSetting } from '../storage/settings.ts';
+import type { SqlDatabase } from '../storage/sqlDatabase.ts';
+import { lastSuccessfulSyncAt } from '../storage/syncState.ts';
+import {
+  type ActivityFilter,
+  countActivities,
+  listAccounts,
+  listActivities,
+  listCash,
+  listHoldings,
+  listImportRuns,
+} from '../storage/views.ts';
+import type { EventLog, LoggedEvent } from './eventLog.ts';
+
+/** MISSION 5: a keep-alive every 15 s keeps proxies from closing a quiet stream. */
+const KEEP_ALIVE_MS = 15_000;
+/** A refresh token is a few hundred bytes; nothing the API takes is larger. */
+const MAX_BODY_BYTES = 16 * 1024;
+const MAX_PAGE = 500;
+
+export interface SyncApiDeps {
+  db: SqlDatabase;
+  runner: SyncRunner;
+  scheduler: SyncScheduler;
+  events: EventLog;
+  secret: string | null;
+  /** Overrides the keep-alive interval (tests). */
+  keepAliveMs?: number;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compared in constant time, as digests of equal length, so timing says nothing of the secret. */
+function requireSecret(secret: string | null): MiddlewareHandler {
+  const expected = secret === null ? null : digest(secret);
+  return async (c, next) => {
+    if (expected === null) return next();
+    const presented = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1] ?? '';
+    if (!timingSafeEqual(digest(presented), expected)) {
+      return c.json({ error: 'unauthorized', message: 'This server needs its secret (Authorization: Bearer …)' }, 401);
+    }
+    return next();
+  };
+}
+
+const badRequest = (c: Context, message: string) => c.json({ error: 'bad_request', message }, 400);
+
+function activityQuery(c: Context): { filter: ActivityFilter; limit: number; offset: number } | string {
+  const query = c.req.query();
+  const limit = Number(query.limit ?? 100);
+  const offset = Number(query.offset ?? 0);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    return `limit must be a whole number from 1 to ${MAX_PAGE}`;
+  if (!Number.isInteger(offset) || offset < 0) return 'offset must be a whole number, 0 or more';
+  if (query.needsReview !== undefined && !['true', 'false'].includes(query.needsReview)) {
+    return 'needsReview must be true or false';
+  }
+  const filter: ActivityFilter = {};
+  if (query.accountId) filter.accountId = query.accountId;
+  if (query.type) filter.type = query.type;
+  if (query.from) filter.from = query.from;
+  if (query.to) filter.to = query.to;
+  if (query.search) filter.search = query.search;
+  if (query.needsReview === 'true') filter.needsReview = true;
+  return { filter, limit, offset };
+}
+
+export function createSyncApi(deps: SyncApiDeps): Hono {
+  const { db, runner, scheduler, events } = deps;
+  const api = new Hono();
+  api.use(requireSecret(deps.secret));
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json({ error: 'too_large', message: `Request bodies are at most ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
+
+  api.post('/connect/sync', (c) => {
+    // Joins a running sync; the outcome arrives on the event stream.
+    runner.request('manual').catch(() => undefined);
+    return c.json({ syncing: true }, 202);
+  });
+
+  api.get('/connect/state', (c) => {
+    const next = scheduler.nextRunAt();
+    return c.json({
+      syncing: runner.isRunning(),
+      signedIn: getSetting(db, 'cloud.refreshToken') !== null,
+      lastSyncedAt: lastSuccessfulSyncAt(db),
+      nextRunAt: next === null ? null : new Date(next).toISOString(),
+    });
+  });
+
+  api.get('/events/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      const send = (entry: LoggedEvent) =>
+        stream.writeSSE({ id: entry.id, event: entry.event.type, data: JSON.stringify(entry.event.payload) });
+      // One chain keeps the stream in order. The replay and the subscription are taken in one
+      // synchronous step, so no event falls between them and none comes twice.
+      let chain = Promise.resolve();
+      const enqueue = (entry: LoggedEvent) => {
+        chain = chain.then(() => send(entry));
+      };
+      for (const entry of events.since(c.req.header('last-event-id'))) enqueue(entry);
+      const unsubscribe = events.subscribe(enqueue);
+      const keepAlive = setInterval(() => {
+        chain = chain.then(() => stream.write(': keep-alive\n\n').then(() => undefined));
+      }, deps.keepAliveMs ?? KEEP_ALIVE_MS);
+      await new Promise<void>((resolve) => stream.onAbort(resolve));
+      clearInterval(keepAlive);
+      unsubscribe();
+    }),
+  );
+
+  api.get('/accounts', (c) => c.json(listAccounts(db)));
+  api.get('/activities', (c) => {
+    const query = activityQuery(c);
+    if (typeof query === 'string') return badRequest(c, query);
+    return c.json({
+      total: countActivities(db, query.filter),
+      items: listActivities(db, query.filter, { limit: query.limit, offset: query.offset }),
+    });
+  });
+  api.get('/holdings', (c) => c.json({ holdings: listHoldings(db), cash: listCash(db) }));
+  api.get('/import-runs', (c) => {
+    const limit = Number(c.req.query('limit') ?? 30);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      return badRequest(c, `limit must be a whole number from 1 to ${MAX_PAGE}`);
+    }
+    return c.json(listImportRuns(db, limit));
+  });
+
+  api.put('/session', async (c) => {
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const token = (body as { refreshToken?: unknown } | undefined)?.refreshToken;
+    if (typeof token !== 'string' || token.trim() === '') {
+      return badRequest(c, 'Send {"refreshToken": "…"} as JSON, with a non-empty token');
+    }
+    setSetting(db, 'cloud.refreshToken', token.trim());
+    runner.request('manual').catch(() => undefined);
+    return c.body(null, 204);
+  });
+  api.delete('/session', (c) => {
+    setSetting(db, 'cloud.refreshToken', null);
+    return c.body(null, 204);
+  });
+  return api;
+}

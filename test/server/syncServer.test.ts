@@ -1,0 +1,271 @@
+/**
+ * Server mode over real HTTP on 127.0.0.1, against a real SQLite file and the demo cloud it
+ * serves itself: the sync endpoint, the live event stream (two clients, replay, keep-alive), the
+ * read and session endpoints, the secret, and the configuration it refuses.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULED_SYNC_INTERVAL_MS } from '../../src/core/syncScheduler.ts';
+import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
+import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
+import { ConfigError, readServerConfig, type ServerConfig } from '../../src/server/serverConfig.ts';
+import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
+
+let dir: string;
+const fired: (() => unknown)[] = [];
+const started: SyncServer[] = [];
+
+async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
+  const dataDir = join(dir, `data-${started.length}`);
+  const server = await startSyncServer({
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      apiUrl: null,
+      authUrl: null,
+      refreshToken: null,
+      secret: null,
+      ...config,
+    },
+    distDir: join(dir, 'dist'),
+    clock: systemClock,
+    sleep: systemSleep,
+    // The schedule is fired by hand: a test has no 4 hours to wait.
+    setTimer: (fire) => {
+      fired.push(fire);
+      return () => undefined;
+    },
+    log: { warn: () => undefined },
+    keepAliveMs: 100,
+  });
+  started.push(server);
+  return server;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'folio-server-'));
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
+});
+afterAll(async () => {
+  for (const server of started) await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface StreamedEvent {
+  id: string | null;
+  event: string | null;
+  data: string;
+  comment: boolean;
+}
+
+/** Reads the event stream until `until` says enough, then closes it. */
+async function readStream(
+  url: string,
+  until: (events: StreamedEvent[]) => boolean,
+  headers: Record<string, string> = {},
+): Promise<StreamedEvent[]> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/api/events/stream`, { headers, signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: StreamedEvent[] = [];
+  let buffer = '';
+  while (!until(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}:`))
+          ?.slice(name.length + 1)
+          .trim() ?? null;
+      events.push({
+        id: field('id'),
+        event: field('event'),
+        data: field('data') ?? '',
+        comment: block.startsWith(':'),
+      });
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  controller.abort();
+  return events;
+}
+
+const completes = (events: StreamedEvent[]) => events.filter((event) => event.event === 'broker:sync-complete');
+const profileRequests = (server: SyncServer) =>
+  server.demo.requests.filter((request) => request.path.endsWith('/api/v1/user/me')).length;
+
+describe('server mode', () => {
+  let server: SyncServer;
+  beforeAll(async () => {
+    server = await start();
+  });
+
+  it('tells every connected browser when a manual and a scheduled sync complete', async () => {
+    const listening = [1, 2].map(() => readStream(server.url, (events) => completes(events).length >= 2));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(`${server.url}/api/connect/sync`, { method: 'POST' })).status).toBe(202);
+    await server.runner.settled();
+    // The scheduler's timer fires: a scheduled sync.
+    await fired.at(-1)?.();
+    for (const events of await Promise.all(listening)) {
+      const done = completes(events).map((event) => JSON.parse(event.data) as { success: boolean });
+      expect(done).toHaveLength(2);
+      expect(done.every((result) => result.success)).toBe(true);
+      expect(events.every((event) => event.comment || event.id !== null)).toBe(true);
+    }
+  });
+
+  it('joins a running sync: two quick requests make one sync', async () => {
+    const before = profileRequests(server);
+    const answers = await Promise.all(
+      [1, 2].map(() => fetch(`${server.url}/api/connect/sync`, { method: 'POST' }).then((response) => response.status)),
+    );
+    expect(answers).toEqual([202, 202]);
+    await server.runner.settled();
+    expect(profileRequests(server) - before).toBe(1);
+  });
+
+  it('replays what a reconnecting browser missed, from its Last-Event-ID', async () => {
+    const first = await readStream(server.url, (events) => events.some((event) => !event.comment));
+    const lastSeen = first.find((event) => !event.comment)?.id ?? '';
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    const replayed = await readStream(server.url, (events) => completes(events).length > 0, {
+      'last-event-id': lastSeen,
+    });
+    // Everything after the last event it saw, in order, and nothing it had already seen.
+    const number = (id: string | null) => Number(id?.split('-')[1]);
+    const ids = replayed.filter((event) => !event.comment).map((event) => number(event.id));
+    expect(ids[0]).toBe(number(lastSeen) + 1);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(replayed.map((event) => event.event)).toContain('broker:sync-start');
+    expect(completes(replayed).length).toBeGreaterThan(0);
+  });
+
+  it('keeps a quiet stream alive with comments', async () => {
+    const events = await readStream(server.url, (seen) => seen.some((event) => event.comment), {
+      'last-event-id': server.events.since(undefined).at(-1)?.id ?? '',
+    });
+    expect(events.some((event) => event.comment)).toBe(true);
+  });
+
+  it('answers what the app shows: state with the next scheduled run, accounts, activities, holdings, history', async () => {
+    const state = (await (await fetch(`${server.url}/api/connect/state`)).json()) as Record<string, unknown>;
+    expect(state).toMatchObject({ syncing: false, signedIn: true });
+    expect(Date.parse(String(state.nextRunAt)) - Date.now()).toBeGreaterThan(SCHEDULED_SYNC_INTERVAL_MS - 60_000);
+    expect(JSON.stringify(state)).not.toContain('demo-');
+    const accounts = (await (await fetch(`${server.url}/api/accounts`)).json()) as { id: string; name: string }[];
+    expect(accounts.map((account) => account.name)).toContain('TFSA');
+    const tfsa = accounts.find((account) => account.name === 'TFSA')?.id ?? '';
+    const page = (await (await fetch(`${server.url}/api/activities?accountId=${tfsa}&limit=5&offset=5`)).json()) as {
+      total: number;
+      items: { accountName: string }[];
+    };
+    expect(page.items).toHaveLength(5);
+    expect(page.total).toBeGreaterThan(1000);
+    expect(page.items.every((item) => item.accountName === 'TFSA')).toBe(true);
+    const review = (await (await fetch(`${server.url}/api/activities?needsReview=true`)).json()) as { total: number };
+    expect(review.total).toBe(1);
+    const holdings = (await (await fetch(`${server.url}/api/holdings`)).json()) as {
+      holdings: unknown[];
+      cash: unknown[];
+    };
+    expect(holdings.holdings.length).toBeGreaterThan(0);
+    expect(((await (await fetch(`${server.url}/api/import-runs?limit=4`)).json()) as unknown[]).length).toBe(4);
+  });
+
+  it('refuses bad input with a clear 4xx', async () => {
+    for (const query of ['limit=0', 'limit=abc', 'offset=-1', 'needsReview=maybe']) {
+      const response = await fetch(`${server.url}/api/activities?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toBeTruthy();
+    }
+    const put = (body: string) =>
+      fetch(`${server.url}/api/session`, { method: 'PUT', body, headers: { 'content-type': 'application/json' } });
+    expect((await put('{')).status).toBe(400);
+    expect((await put('{"refreshToken": 42}')).status).toBe(400);
+    expect((await put(JSON.stringify({ refreshToken: 'x'.repeat(20_000) }))).status).toBe(413);
+  });
+
+  it('sets and clears the refresh token, and never sends it back', async () => {
+    const del = await fetch(`${server.url}/api/session`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect(await (await fetch(`${server.url}/api/connect/state`)).json()).toMatchObject({ signedIn: false });
+    const put = await fetch(`${server.url}/api/session`, {
+      method: 'PUT',
+      body: JSON.stringify({ refreshToken: DEMO_REFRESH_TOKEN }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(put.status).toBe(204);
+    expect(await put.text()).toBe('');
+    await server.runner.settled();
+    const state = await (await fetch(`${server.url}/api/connect/state`)).text();
+    expect(JSON.parse(state)).toMatchObject({ signedIn: true });
+    expect(state).not.toContain(DEMO_REFRESH_TOKEN);
+  });
+});
+
+describe('server mode with a secret', () => {
+  const SECRET = 'a-long-enough-server-secret';
+
+  it('asks every API and stream request for it, compared in full', async () => {
+    const server = await start({ secret: SECRET });
+    for (const path of ['/api/connect/state', '/api/events/stream', '/api/accounts']) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(401);
+      const wrong = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${SECRET.slice(0, -1)}x` },
+      });
+      expect(wrong.status, path).toBe(401);
+    }
+    expect((await fetch(`${server.url}/api/connect/sync`, { method: 'POST' })).status).toBe(401);
+    const right = await fetch(`${server.url}/api/connect/state`, { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(right.status).toBe(200);
+    // The app itself loads without it (its data does not).
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+  });
+});
+
+describe('server configuration', () => {
+  it('has defaults for everything', () => {
+    expect(readServerConfig({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: './data',
+      apiUrl: null,
+      authUrl: null,
+      refreshToken: null,
+      secret: null,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a port number (0-65535), not "eighty"'],
+    [{ PORT: '70000' }, 'PORT must be a port number (0-65535), not "70000"'],
+    [{ FOLIO_API_URL: 'https://api.example' }, 'Set FOLIO_API_URL and FOLIO_AUTH_URL together'],
+    [{ FOLIO_API_URL: 'ftp://x', FOLIO_AUTH_URL: 'https://auth' }, 'FOLIO_API_URL must be an http or https URL'],
+    [{ HOST: '0.0.0.0' }, 'HOST=0.0.0.0 lets other machines reach the server: set FOLIO_SERVER_SECRET too'],
+    [{ FOLIO_SERVER_SECRET: 'short' }, 'FOLIO_SERVER_SECRET must be at least 16 characters'],
+  ])('refuses %j', (env, message) => {
+    expect(() => readServerConfig(env)).toThrow(ConfigError);
+    expect(() => readServerConfig(env)).toThrow(message);
+  });
+
+  it('lets other machines in only with a secret', () => {
+    expect(readServerConfig({ HOST: '0.0.0.0', FOLIO_SERVER_SECRET: 'a-long-enough-server-secret' })).toMatchObject({
+      host: '0.0.0.0',
+      secret: 'a-long-enough-server-secret',
+    });
+  });
+});
