@@ -136,6 +136,8 @@ export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
   app.use(compress());
   app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
+  // For a container's health check: answers while the server does, asks for no secret, says nothing.
+  app.get('/health', (c) => c.json({ ok: true }));
   if (options.api) app.route('/api', options.api);
   app.on(['GET', 'HEAD'], '*', (c, next) => files(c, next));
   app.all('*', (c) =>

@@ -232,8 +232,9 @@ describe('server mode with a secret', () => {
     expect((await fetch(`${server.url}/api/connect/sync`, { method: 'POST' })).status).toBe(401);
     const right = await fetch(`${server.url}/api/connect/state`, { headers: { authorization: `Bearer ${SECRET}` } });
     expect(right.status).toBe(200);
-    // The app itself loads without it (its data does not).
+    // The app itself loads without it (its data does not), and so does the health check.
     expect((await fetch(`${server.url}/`)).status).toBe(200);
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ ok: true });
   });
 });
 
