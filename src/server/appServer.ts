@@ -117,7 +117,9 @@ function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
 }
 
 /** The app's routes, apart from any socket: the server below listens with them, tests call them directly. */
-export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now'> & { api?: Hono }) {
+export function createAppRoutes(
+  options: Pick<AppServerOptions, 'distDir' | 'now'> & { mounts?: Record<string, Hono> },
+) {
   const demo = createDemoCloud({ now: options.now ?? Date.now });
   const staticFiles = (dir: string) =>
     serveStatic<{ Bindings: HttpBindings }>({
@@ -138,7 +140,7 @@ export function createAppRoutes(options: Pick<AppServerOptions, 'distDir' | 'now
   app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
   // For a container's health check: answers while the server does, asks for no secret, says nothing.
   app.get('/health', (c) => c.json({ ok: true }));
-  if (options.api) app.route('/api', options.api);
+  for (const [path, routes] of Object.entries(options.mounts ?? {})) app.route(path, routes);
   app.on(['GET', 'HEAD'], '*', (c, next) => files(c, next));
   app.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'

@@ -1,9 +1,8 @@
 /**
  * Server mode's HTTP API (MISSION 8), on Hono: start a sync, follow syncs live over
  * Server-Sent Events, read what the app shows, and set or clear the refresh token (which is never
- * sent back). When the server has a secret, every request must present it as a bearer token.
+ * sent back). When the server has a secret, every request must present it (serverAuth.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
@@ -34,24 +33,10 @@ export interface SyncApiDeps {
   runner: SyncRunner;
   scheduler: SyncScheduler;
   events: EventLog;
-  secret: string | null;
+  /** Lets a request through only with the server's secret (serverAuth.ts). */
+  requireSecret: MiddlewareHandler;
   /** Overrides the keep-alive interval (tests). */
   keepAliveMs?: number;
-}
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/** Compared in constant time, as digests of equal length, so timing says nothing of the secret. */
-function requireSecret(secret: string | null): MiddlewareHandler {
-  const expected = secret === null ? null : digest(secret);
-  return async (c, next) => {
-    if (expected === null) return next();
-    const presented = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1] ?? '';
-    if (!timingSafeEqual(digest(presented), expected)) {
-      return c.json({ error: 'unauthorized', message: 'This server needs its secret (Authorization: Bearer …)' }, 401);
-    }
-    return next();
-  };
 }
 
 const badRequest = (c: Context, message: string) => c.json({ error: 'bad_request', message }, 400);
@@ -79,7 +64,7 @@ function activityQuery(c: Context): { filter: ActivityFilter; limit: number; off
 export function createSyncApi(deps: SyncApiDeps): Hono {
   const { db, runner, scheduler, events } = deps;
   const api = new Hono();
-  api.use(requireSecret(deps.secret));
+  api.use(deps.requireSecret);
   api.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

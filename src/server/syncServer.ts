@@ -25,6 +25,7 @@ import { lastSyncRunStartedAt } from '../storage/syncRuns.ts';
 import { createCloudClient } from '../transport/brokerCloud.ts';
 import { createAppRoutes } from './appServer.ts';
 import { createEventLog, type EventLog } from './eventLog.ts';
+import { createServerAuth } from './serverAuth.ts';
 import type { ServerConfig } from './serverConfig.ts';
 import { createSyncApi } from './syncApi.ts';
 
@@ -92,15 +93,20 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     },
     onError: (error) => log.warn(`Scheduled sync failed: ${String(error)}`),
   });
+  const auth = createServerAuth(config.secret);
   const api = createSyncApi({
     db,
     runner,
     scheduler,
     events,
-    secret: config.secret,
+    requireSecret: auth.requireSecret,
     ...(deps.keepAliveMs ? { keepAliveMs: deps.keepAliveMs } : {}),
   });
-  const { app, demo } = createAppRoutes({ distDir: deps.distDir, now: clock.now, api });
+  const { app, demo } = createAppRoutes({
+    distDir: deps.distDir,
+    now: clock.now,
+    mounts: { '/api': api, '/signin': auth.routes },
+  });
   const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];
   const listening = await listen(server, config.host, config.port);
   if (!config.apiUrl) {

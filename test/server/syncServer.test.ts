@@ -238,6 +238,52 @@ describe('server mode with a secret', () => {
   });
 });
 
+describe('signing a browser in', () => {
+  const SECRET = 'another-long-server-secret';
+  const signIn = (server: SyncServer, secret: string) =>
+    fetch(`${server.url}/signin`, {
+      method: 'POST',
+      body: new URLSearchParams({ secret }),
+      redirect: 'manual',
+    });
+
+  it('sets an HttpOnly, SameSite=Strict cookie for the right secret only, which then opens the API and the stream', async () => {
+    const server = await start({ secret: SECRET });
+    const form = await fetch(`${server.url}/signin`);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<form method="post" action="/signin">');
+
+    const wrong = await signIn(server, 'not-the-secret-at-all');
+    expect(wrong.status).toBe(303);
+    expect(wrong.headers.get('location')).toBe('/signin?failed');
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await (await fetch(`${server.url}/signin?failed`)).text()).toContain('role="alert"');
+
+    const right = await signIn(server, SECRET);
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toBe('/');
+    const cookie = right.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^folio_session=[0-9a-f]{64};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).not.toContain(SECRET);
+    const session = cookie.split(';')[0] ?? '';
+    expect((await fetch(`${server.url}/api/connect/state`, { headers: { cookie: session } })).status).toBe(200);
+    const stream = await fetch(`${server.url}/api/events/stream`, { headers: { cookie: session } });
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+    // A cookie made up, or one for another secret, opens nothing.
+    const forged = `folio_session=${'0'.repeat(64)}`;
+    expect((await fetch(`${server.url}/api/connect/state`, { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it('has nothing to sign in to without a secret', async () => {
+    const server = await start();
+    const response = await fetch(`${server.url}/signin`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+  });
+});
+
 describe('server configuration', () => {
   it('has defaults for everything', () => {
     expect(readServerConfig({})).toEqual({
