@@ -3,6 +3,7 @@
  * serves itself: the sync endpoint, the live event stream (two clients, replay, keep-alive), the
  * read and session endpoints, the secret, and the configuration it refuses.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -307,6 +308,17 @@ describe('server configuration', () => {
   ])('refuses %j', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(ConfigError);
     expect(() => readServerConfig(env)).toThrow(message);
+  });
+
+  it('npm run server stops at once with one clear line and exit status 2', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/serverMain.ts'], {
+      env: { ...process.env, HOST: '0.0.0.0', FOLIO_SERVER_SECRET: '' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'folio-sync server: HOST=0.0.0.0 lets other machines reach the server: set FOLIO_SERVER_SECRET too',
+    ]);
   });
 
   it('lets other machines in only with a secret', () => {
