@@ -20,6 +20,7 @@ import { DEMO_REFRESH_TOKEN } from './demoDefaults.ts';
 import { DEFAULT_SCENARIO, type DemoScenario } from './demoScenario.ts';
 
 const ACCESS_TOKEN_LIFETIME_S = 3600;
+const MAX_LOGGED_REQUESTS = 5000;
 
 interface DemoRequest {
   method: string;
@@ -67,6 +68,8 @@ export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
 
   const record = (request: Request, response: Response): Response => {
     const url = new URL(request.url);
+    // Kept for tests and the curious, not forever: a long-running server must not grow with it.
+    if (requests.length >= MAX_LOGGED_REQUESTS) requests.shift();
     requests.push({
       method: request.method,
       path: url.pathname + url.search,

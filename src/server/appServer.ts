@@ -61,6 +61,30 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Against other web pages. On loopback, a Host that is not a loopback name is a DNS-rebinding
+ * page: refused. Anywhere, a request that changes something must come from this origin (its
+ * Origin, when a browser sends one, is ours), so a form or fetch on another site cannot post here.
+ */
+function sameSite(host: string): MiddlewareHandler {
+  const loopback = LOOPBACK_NAMES.has(host) || host === '::1';
+  return async (c, next) => {
+    const requestHost = c.req.header('host') ?? new URL(c.req.url).host;
+    const name = requestHost.replace(/:\d+$/, '');
+    if (loopback && !LOOPBACK_NAMES.has(name)) {
+      return json(c, 421, 'wrong_host', 'This server answers only to localhost');
+    }
+    const origin = c.req.header('origin');
+    const changes = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
+    if (changes && origin !== undefined && origin !== `${new URL(c.req.url).protocol}//${requestHost}`) {
+      return json(c, 403, 'cross_origin', 'Requests that change something must come from this app');
+    }
+    await next();
+  };
+}
+
 /** A scenario is a few flags; anything bigger is not one. */
 const SCENARIO_MAX_BYTES = 16 * 1024;
 
@@ -72,7 +96,7 @@ const fromThisMachine: MiddlewareHandler<{ Bindings: HttpBindings }> = async (c,
   await next();
 };
 
-const json = (c: Context, status: 400 | 404 | 405 | 413 | 415 | 500, error: string, message: string) =>
+const json = (c: Context, status: 400 | 403 | 404 | 405 | 413 | 415 | 421 | 500, error: string, message: string) =>
   c.json({ error, message }, status);
 
 function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
@@ -101,24 +125,35 @@ function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
     if (c.req.method === 'DELETE') demo.requests.length = 0;
     return c.json(demo.requests);
   });
-  routes.all('*', async (c) => {
-    const response = await getResponse(demo.handlers, c.req.raw);
-    if (!response) return json(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
-    // The scenario "network down": the connection drops without an answer.
-    if (response.type === 'error') {
-      c.env.incoming.socket.destroy();
-      return c.body(null, 500);
-    }
-    const answer = new Response(response.body, response);
-    answer.headers.set('cache-control', 'no-store');
-    return answer;
-  });
+  routes.all(
+    '*',
+    bodyLimit({
+      maxSize: SCENARIO_MAX_BYTES,
+      onError: (c) => json(c, 413, 'too_large', 'The demo cloud takes small requests'),
+    }),
+    async (c) => {
+      const response = await getResponse(demo.handlers, c.req.raw);
+      if (!response) return json(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
+      // The scenario "network down": the connection drops without an answer.
+      if (response.type === 'error') {
+        c.env.incoming.socket.destroy();
+        return c.body(null, 500);
+      }
+      const answer = new Response(response.body, response);
+      answer.headers.set('cache-control', 'no-store');
+      return answer;
+    },
+  );
   return routes;
 }
 
 /** The app's routes, apart from any socket: the server below listens with them, tests call them directly. */
 export function createAppRoutes(
-  options: Pick<AppServerOptions, 'distDir' | 'now'> & { mounts?: Record<string, Hono> },
+  options: Pick<AppServerOptions, 'distDir' | 'now'> & {
+    /** The address it listens on; on loopback only loopback host names are answered. */
+    host?: string;
+    mounts?: Record<string, Hono>;
+  },
 ) {
   const demo = createDemoCloud({ now: options.now ?? Date.now });
   const staticFiles = (dir: string) =>
@@ -137,6 +172,7 @@ export function createAppRoutes(
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
   app.use(compress());
+  app.use(sameSite(options.host ?? '127.0.0.1'));
   app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
   // For a container's health check: answers while the server does, asks for no secret, says nothing.
   app.get('/health', (c) => c.json({ ok: true }));

@@ -33,6 +33,8 @@ export interface SyncApiDeps {
   runner: SyncRunner;
   scheduler: SyncScheduler;
   events: EventLog;
+  /** The refresh token was set or cleared: no access token of the old sign-in may be used again. */
+  onSessionChange: () => void;
   /** Lets a request through only with the server's secret (serverAuth.ts). */
   requireSecret: MiddlewareHandler;
   /** Overrides the keep-alive interval (tests). */
@@ -89,8 +91,10 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
     });
   });
 
-  api.get('/events/stream', (c) =>
-    streamSSE(c, async (stream) => {
+  api.get('/events/stream', (c) => {
+    // Hono answers HEAD with the GET route and never reads the body: a stream would never end.
+    if (c.req.raw.method === 'HEAD') return c.body(null, 200, { 'content-type': 'text/event-stream' });
+    return streamSSE(c, async (stream) => {
       const send = (entry: LoggedEvent) =>
         stream.writeSSE({ id: entry.id, event: entry.event.type, data: JSON.stringify(entry.event.payload) });
       // One chain keeps the stream in order. The replay and the subscription are taken in one
@@ -107,8 +111,8 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       await new Promise<void>((resolve) => stream.onAbort(resolve));
       clearInterval(keepAlive);
       unsubscribe();
-    }),
-  );
+    });
+  });
 
   api.get('/accounts', (c) => c.json(listAccounts(db)));
   api.get('/activities', (c) => {
@@ -135,11 +139,13 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       return badRequest(c, 'Send {"refreshToken": "…"} as JSON, with a non-empty token');
     }
     setSetting(db, 'cloud.refreshToken', token.trim());
+    deps.onSessionChange();
     runner.request('manual').catch(() => undefined);
     return c.body(null, 204);
   });
   api.delete('/session', (c) => {
     setSetting(db, 'cloud.refreshToken', null);
+    deps.onSessionChange();
     return c.body(null, 204);
   });
   return api;

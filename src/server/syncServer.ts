@@ -100,11 +100,15 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     scheduler,
     events,
     requireSecret: auth.requireSecret,
+    onSessionChange: () => {
+      client = null;
+    },
     ...(deps.keepAliveMs ? { keepAliveMs: deps.keepAliveMs } : {}),
   });
   const { app, demo } = createAppRoutes({
     distDir: deps.distDir,
     now: clock.now,
+    host: config.host,
     mounts: { '/api': api, '/signin': auth.routes },
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];
@@ -114,17 +118,22 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     cloudUrl = { api: own, auth: own };
   }
   scheduler.start();
+  let closing: Promise<void> | undefined;
   return {
     url: listening.origin,
     runner,
     scheduler,
     events,
     demo,
-    async close() {
-      scheduler.stop();
-      await runner.settled();
-      await listening.close();
-      db.close();
+    close() {
+      closing ??= (async () => {
+        scheduler.stop();
+        // No new request starts a sync once the server stops listening; then the last one finishes.
+        await listening.close();
+        await runner.settled();
+        db.close();
+      })();
+      return closing;
     },
   };
 }

@@ -142,19 +142,49 @@ describe('demo scenario switches', () => {
     expect(await profileStatus()).toBe(401);
   });
 
+  it('answer no page on another site: not a rebinding host name, not a cross-origin post', async () => {
+    const { app } = createAppRoutes({ distDir: dist, host: '127.0.0.1' });
+    const local = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 1 } } };
+    const scenario = (url: string, headers: Record<string, string> = {}) =>
+      app.request(
+        new Request(url, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json', ...headers },
+        }),
+        undefined,
+        local,
+      );
+    expect((await scenario('http://rebind.example:4173/demo-cloud/__scenario')).status).toBe(421);
+    expect((await app.request('http://rebind.example:4173/', undefined, local)).status).toBe(421);
+    expect(
+      (await scenario('http://localhost:4173/demo-cloud/__scenario', { origin: 'https://evil.example' })).status,
+    ).toBe(403);
+    expect(
+      (await scenario('http://localhost:4173/demo-cloud/__scenario', { origin: 'http://localhost:4173' })).status,
+    ).toBe(204);
+    const big = await app.request(
+      new Request('http://localhost:4173/demo-cloud/auth/v1/token?grant_type=refresh_token', {
+        method: 'POST',
+        body: 'x'.repeat(100_000),
+      }),
+      undefined,
+      local,
+    );
+    expect(big.status).toBe(413);
+  });
+
   it('are not there for anyone but this machine', async () => {
     const { app } = createAppRoutes({ distDir: dist });
     const from = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 1 } } });
     const request = () =>
-      new Request('http://folio.test/demo-cloud/__scenario', {
+      new Request('http://localhost/demo-cloud/__scenario', {
         method: 'POST',
         body: '{"networkDown": true}',
         headers: { 'content-type': 'application/json' },
       });
     expect((await app.request(request(), undefined, from('192.168.1.20'))).status).toBe(404);
-    expect((await app.request('http://folio.test/demo-cloud/__requests', undefined, from('10.0.0.7'))).status).toBe(
-      404,
-    );
+    expect((await app.request('http://localhost/demo-cloud/__requests', undefined, from('10.0.0.7'))).status).toBe(404);
     expect((await app.request(request(), undefined, from('127.0.0.1'))).status).toBe(204);
   });
 });

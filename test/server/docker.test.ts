@@ -28,7 +28,7 @@ describe('the Docker image', () => {
     const entry = scripts.server?.replace(/^tsx /, '') ?? '';
     expect(entry).toBe('src/server/serverMain.ts');
     expect(dockerfile).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
-    expect(dockerfile).toContain("fetch('http://127.0.0.1:8080/health')");
+    expect(dockerfile).toContain("fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health')");
     expect(appServer).toContain("app.get('/health'");
   });
 

@@ -187,6 +187,19 @@ describe('server mode', () => {
     expect(((await (await fetch(`${server.url}/api/import-runs?limit=4`)).json()) as unknown[]).length).toBe(4);
   });
 
+  it('answers HEAD on the stream at once, leaving nothing open behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    for (let i = 0; i < 5; i++) {
+      const head = await fetch(`${server.url}/api/events/stream`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A stream's keep-alive timer is one per open stream: none may be left by a HEAD.
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('refuses bad input with a clear 4xx', async () => {
     for (const query of ['limit=0', 'limit=abc', 'offset=-1', 'needsReview=maybe']) {
       const response = await fetch(`${server.url}/api/activities?${query}`);
@@ -204,6 +217,11 @@ describe('server mode', () => {
     const del = await fetch(`${server.url}/api/session`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect(await (await fetch(`${server.url}/api/connect/state`)).json()).toMatchObject({ signedIn: false });
+    // Signed out means signed out: no access token of the old sign-in syncs again.
+    const before = server.demo.requests.length;
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    expect(server.demo.requests.length).toBe(before);
     const put = await fetch(`${server.url}/api/session`, {
       method: 'PUT',
       body: JSON.stringify({ refreshToken: DEMO_REFRESH_TOKEN }),
