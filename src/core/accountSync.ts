@@ -22,6 +22,7 @@ import { activityWindow, historyVerdict } from './activityWindow.ts';
 import { toIso } from './clock.ts';
 import type { BrokerSyncDeps } from './syncDeps.ts';
 import type { AccountOutcome } from './syncEvents.ts';
+import { errorMessage } from './syncOutcome.ts';
 
 /** CLOUD_API.md: "limit (use 1000)". */
 const PAGE_SIZE = 1000;
@@ -37,8 +38,6 @@ export interface SyncAccount {
   providerAccountId: string;
   cloudHistoryComplete: boolean | null;
 }
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Ends with the account's outcome; rethrows only a sign-out, which ends the whole sync. */
 export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount): Promise<AccountOutcome> {

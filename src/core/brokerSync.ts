@@ -26,11 +26,10 @@ import { toIso } from './clock.ts';
 import { updatePortfolio } from './portfolioUpdate.ts';
 import type { BrokerSyncDeps } from './syncDeps.ts';
 import type { SyncResult, SyncTrigger } from './syncEvents.ts';
-import { emptyProgress, type SyncProgressState, summarize, syncRunStatus } from './syncOutcome.ts';
+import { emptyProgress, errorMessage, type SyncProgressState, summarize, syncRunStatus } from './syncOutcome.ts';
 
 const NO_PLAN = 'Broker sync needs a paid plan';
 
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const errorCodeOf = (error: unknown): string => (isCloudError(error) ? error.code : 'internal');
 
 /** Authentication, connections, accounts and each account's activities. Throws for a failure of the sync as a whole, or a sign-out. */

@@ -20,6 +20,8 @@ export const emptyProgress = (): SyncProgressState => ({
   reachedCloud: false,
 });
 
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summarize(state: SyncProgressState): SyncResult {

@@ -162,18 +162,6 @@ class World {
   }
 }
 
-/** The activities the cloud lists for a request's account and window, in its order. */
-function windowOf(
-  cloud: ScriptedCloud,
-  request: { accountId: string; startDate: string | null; endDate: string | null },
-) {
-  const account = cloud.accounts.find((candidate) => candidate.id === request.accountId);
-  return (account?.activities ?? []).filter((activity) => {
-    const day = activity.trade_date.slice(0, 10);
-    return (!request.startDate || day >= request.startDate) && (!request.endDate || day <= request.endDate);
-  });
-}
-
 /** Makes the next sync's activities answers go wrong in one way. */
 function injectFault(cloud: ScriptedCloud, fault: Scenario['steps'][number]['fault']): void {
   if (fault.kind === 'none') {
@@ -183,7 +171,7 @@ function injectFault(cloud: ScriptedCloud, fault: Scenario['steps'][number]['fau
   if (fault.kind === 'shift') {
     cloud.onActivities = (request) => {
       if (request.offset < fault.fromPage * cloud.pageSize) return undefined;
-      const inWindow = windowOf(cloud, request);
+      const inWindow = cloud.listed(request);
       const size = Math.min(request.limit, cloud.pageSize);
       const from = Math.max(0, request.offset - fault.by);
       return HttpResponse.json({

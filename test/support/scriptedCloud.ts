@@ -51,6 +51,8 @@ export interface ScriptedCloud {
   requests: string[];
   /** Refuses every refresh token from now on, and every access token issued so far. */
   signOut(): void;
+  /** What the cloud lists for a request's account and window, in its order. */
+  listed(request: Pick<ActivitiesRequest, 'accountId' | 'startDate' | 'endDate'>): CloudActivityJson[];
 }
 
 const json = (body: JsonBodyType, status = 200) => HttpResponse.json(body, { status });
@@ -69,6 +71,11 @@ export function scriptedCloud(): ScriptedCloud {
     signOut: () => {
       signedOut = true;
     },
+    listed: (request) =>
+      (cloud.accounts.find((candidate) => candidate.id === request.accountId)?.activities ?? []).filter((activity) => {
+        const day = activity.trade_date.slice(0, 10);
+        return (!request.startDate || day >= request.startDate) && (!request.endDate || day <= request.endDate);
+      }),
   };
   const authorized = (request: Request) =>
     !signedOut && (request.headers.get('authorization') ?? '').startsWith('Bearer scripted-access-');
@@ -134,10 +141,7 @@ export function scriptedCloud(): ScriptedCloud {
       if (own) return own;
       const account = cloud.accounts.find((candidate) => candidate.id === query.accountId);
       if (!account) return json({ error: 'not_found', message: `No account ${query.accountId}` }, 404);
-      const inWindow = account.activities.filter((activity) => {
-        const day = activity.trade_date.slice(0, 10);
-        return (!query.startDate || day >= query.startDate) && (!query.endDate || day <= query.endDate);
-      });
+      const inWindow = cloud.listed(query);
       const size = Math.min(query.limit, cloud.pageSize);
       const data = inWindow.slice(query.offset, query.offset + size);
       return json({
