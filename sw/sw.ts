@@ -35,6 +35,7 @@ const host = createSyncHost({
   clock: systemClock,
   sleep: systemSleep,
   http: fetchHttp(),
+  fetch: (input, init) => fetch(input, init),
   locks: self.navigator.locks,
   isOnline: () => self.navigator.onLine,
   origin: self.location.origin,

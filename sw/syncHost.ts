@@ -25,6 +25,7 @@ import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
 import { createCloudClient } from '../src/transport/brokerCloud.ts';
 import type { HttpClient } from '../src/transport/http.ts';
 import { tokenStore } from './credentialStore.ts';
+import { pullServerCopy } from './serverCopy.ts';
 
 /** The part of the Web Locks API the host uses. */
 export interface Locks {
@@ -38,6 +39,8 @@ export interface SyncHostDeps {
   clock: Clock;
   sleep: Sleep;
   http: HttpClient;
+  /** For the server's own API, in server mode (serverCopy.ts). */
+  fetch: typeof fetch;
   locks: Locks;
   isOnline: () => boolean;
   /** The app's origin, where the demo cloud is served. */
@@ -144,7 +147,7 @@ export function createSyncHost(deps: SyncHostDeps) {
   async function status(): Promise<CloudStatus> {
     const { cloud, credentials, runner } = await current();
     const signedIn = (await credentials.getRefreshToken()) !== null;
-    return { cloud, signedIn, syncing: runner.isRunning(), version: deps.version };
+    return { cloud, signedIn, syncing: runner.isRunning(), version: deps.version, server: null };
   }
 
   const announce = async () => {
@@ -201,6 +204,10 @@ export function createSyncHost(deps: SyncHostDeps) {
         const { db } = await reopen();
         return { activities: db.get<{ n: number }>('SELECT COUNT(*) AS n FROM activities')?.n ?? 0 };
       },
+      // One pull at a time, even across two worker versions; a second tab's pull then finds the copy current.
+      'pull-server-copy': async ({ version }) => ({
+        changed: await exclusive(() => pullServerCopy(deps, version)),
+      }),
     };
 
   return {

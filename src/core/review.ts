@@ -24,7 +24,8 @@ export interface Correction {
 
 export type ReviewDecision = { kind: 'confirm' } | { kind: 'correct'; correction: Correction } | { kind: 'delete' };
 
-class ReviewError extends Error {
+/** A correction whose values do not make sense (the user's to fix). */
+export class ReviewError extends Error {
   override readonly name = 'ReviewError';
 }
 

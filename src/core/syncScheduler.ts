@@ -38,6 +38,8 @@ export function createSyncScheduler(deps: {
 }): SyncScheduler {
   let next: number | null = null;
   let cancel: (() => void) | null = null;
+  /** Moves on with every stop, so a run that was under way when it stopped does not arm again. */
+  let generation = 0;
 
   const arm = (at: number) => {
     next = at;
@@ -46,13 +48,17 @@ export function createSyncScheduler(deps: {
   };
 
   async function fire(): Promise<void> {
-    const startedAt = deps.clock.now();
+    const mine = generation;
+    // From its start, the run tells of the one after it: that is what "Next auto-sync" shows.
+    const upcoming = deps.clock.now() + SCHEDULED_SYNC_INTERVAL_MS;
+    next = upcoming;
+    cancel = null;
     try {
       await deps.runner.request('auto');
     } catch (error) {
       deps.onError(error);
     }
-    if (next !== null) arm(startedAt + SCHEDULED_SYNC_INTERVAL_MS);
+    if (mine === generation) arm(upcoming);
   }
 
   return {
@@ -65,6 +71,7 @@ export function createSyncScheduler(deps: {
       arm(Math.max(now + FIRST_SCHEDULED_SYNC_DELAY_MS, fromLast));
     },
     stop() {
+      generation++;
       next = null;
       cancel?.();
       cancel = null;

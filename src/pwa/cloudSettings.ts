@@ -22,5 +22,28 @@ export const loadCloudSettings = async (): Promise<CloudSettings | null> =>
 export const saveCloudSettings = (cloud: CloudSettings | null): Promise<void> =>
   cloud ? set(CLOUD_KEY, cloud, settingsStore()) : del(CLOUD_KEY, settingsStore());
 
+/**
+ * Where the app gets its data: its own syncs in the service worker, or the Folio Sync server that
+ * serves it (serverMode.ts). Kept so a start offline knows which copy to open.
+ */
+export type AppMode = 'browser' | 'server';
+const MODE_KEY = 'mode';
+
+/** The mode found last time; before any, the browser syncs itself. */
+export const loadAppMode = async (): Promise<AppMode> => (await get<AppMode>(MODE_KEY, settingsStore())) ?? 'browser';
+
+export const saveAppMode = (mode: AppMode): Promise<void> => set(MODE_KEY, mode, settingsStore());
+
+const SERVER_COPY_VERSION_KEY = 'server-copy-version';
+
+/** The server data version (its ETag) that the offline copy of the server's database holds. */
+export const loadServerCopyVersion = async (): Promise<string | null> =>
+  (await get<string>(SERVER_COPY_VERSION_KEY, settingsStore())) ?? null;
+
+export const saveServerCopyVersion = (version: string | null): Promise<void> =>
+  version === null
+    ? del(SERVER_COPY_VERSION_KEY, settingsStore())
+    : set(SERVER_COPY_VERSION_KEY, version, settingsStore());
+
 /** The IndexedDB key of the database file for `cloud`. */
 export const databaseKey = (cloud: CloudSettings | null): string => (cloud ? `db:${cloud.apiUrl}` : 'db:demo');

@@ -13,8 +13,10 @@ export interface CloudStatus {
   cloud: CloudSettings | null;
   signedIn: boolean;
   syncing: boolean;
-  /** The worker's build. */
+  /** The app's build. */
   version: string;
+  /** Set in server mode (serverMode.ts): the server syncs, on its schedule. */
+  server: { nextRunAt: string | null } | null;
 }
 
 export interface CommandMap {
@@ -31,6 +33,11 @@ export interface CommandMap {
   'review-activity': { request: { id: string; decision: ReviewDecision }; reply: null };
   /** Replace the current cloud's database with an exported file (checked, and migrated if older). */
   'import-database': { request: { bytes: ArrayBuffer }; reply: { activities: number } };
+  /**
+   * Server mode: bring the offline copy of the server's database up to date, unless it already
+   * is of `version`. A new copy is announced with `db:changed` like any save.
+   */
+  'pull-server-copy': { request: { version: string | null }; reply: { changed: boolean } };
 }
 
 export type CommandName = keyof CommandMap;

@@ -3,9 +3,16 @@
  * Server-Sent Events, read what the app shows, and set or clear the refresh token (which is never
  * sent back). When the server has a secret, every request must present it (serverAuth.ts).
  */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
+import * as v from 'valibot';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { type ReviewDecision, ReviewError, reviewActivity } from '../core/review.ts';
+import type { EmitSyncEvent } from '../core/syncEvents.ts';
 import type { SyncRunner } from '../core/syncRunner.ts';
 import type { SyncScheduler } from '../core/syncScheduler.ts';
 import { getSetting, setSetting } from '../storage/settings.ts';
@@ -14,6 +21,7 @@ import { lastSuccessfulSyncAt } from '../storage/syncState.ts';
 import {
   type ActivityFilter,
   countActivities,
+  getActivity,
   listAccounts,
   listActivities,
   listCash,
@@ -30,9 +38,24 @@ const MAX_PAGE = 500;
 
 export interface SyncApiDeps {
   db: SqlDatabase;
+  clock: Clock;
+  log: Logger;
   runner: SyncRunner;
   scheduler: SyncScheduler;
   events: EventLog;
+  /** Where the engine's events go (a review emits them too). */
+  emit: EmitSyncEvent;
+  /** The cloud this server syncs; null for the built-in demo cloud. */
+  cloud: { apiUrl: string; authUrl: string } | null;
+  /**
+   * Names the database's current content: it changes whenever the data browsers copy changes.
+   * The offline copy's ETag.
+   */
+  dataVersion(): string;
+  /** Something the API wrote changed the data (a review decision). */
+  dataChanged(): void;
+  /** The database as browsers may keep it: consistent, without secrets (storage/node/snapshot.ts). */
+  snapshot(): Uint8Array;
   /** The refresh token was set or cleared: no access token of the old sign-in may be used again. */
   onSessionChange: () => void;
   /** Lets a request through only with the server's secret (serverAuth.ts). */
@@ -42,6 +65,32 @@ export interface SyncApiDeps {
 }
 
 const badRequest = (c: Context, message: string) => c.json({ error: 'bad_request', message }, 400);
+
+const nullableText = v.nullable(v.string());
+/** A review decision as the Activities page sends it; checked again, for meaning, by core/review.ts. */
+const ReviewDecisionSchema = v.variant('kind', [
+  v.object({ kind: v.literal('confirm') }),
+  v.object({ kind: v.literal('delete') }),
+  v.object({
+    kind: v.literal('correct'),
+    correction: v.object({
+      activityType: v.string(),
+      quantity: nullableText,
+      unitPrice: nullableText,
+      amount: nullableText,
+      activityDate: v.string(),
+    }),
+  }),
+]) satisfies v.GenericSchema<unknown, ReviewDecision>;
+
+const gzipAsync = promisify(gzip);
+
+/** The offline copy of one data version, compressed once however many browsers fetch it. */
+interface Snapshot {
+  version: string;
+  raw: Uint8Array;
+  gzipped: Promise<Uint8Array>;
+}
 
 function activityQuery(c: Context): { filter: ActivityFilter; limit: number; offset: number } | string {
   const query = c.req.query();
@@ -65,6 +114,7 @@ function activityQuery(c: Context): { filter: ActivityFilter; limit: number; off
 
 export function createSyncApi(deps: SyncApiDeps): Hono {
   const { db, runner, scheduler, events } = deps;
+  let snapshot: Snapshot | null = null;
   const api = new Hono();
   api.use(deps.requireSecret);
   api.use(
@@ -88,7 +138,28 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       signedIn: getSetting(db, 'cloud.refreshToken') !== null,
       lastSyncedAt: lastSuccessfulSyncAt(db),
       nextRunAt: next === null ? null : new Date(next).toISOString(),
+      cloud: deps.cloud,
+      dataVersion: deps.dataVersion(),
     });
+  });
+
+  // The browsers' offline copy (docs/architecture.md, "Server mode"): fetched again only when the
+  // data changed, by ETag.
+  api.get('/database', async (c) => {
+    const version = deps.dataVersion();
+    const etag = `"${version}"`;
+    const headers = { etag, 'cache-control': 'private, no-cache', vary: 'Accept-Encoding' };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    if (snapshot?.version !== version) {
+      const raw = deps.snapshot();
+      snapshot = { version, raw, gzipped: gzipAsync(raw) };
+    }
+    const type = { ...headers, 'content-type': 'application/vnd.sqlite3' };
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      const body = await snapshot.gzipped;
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, { ...type, 'content-encoding': 'gzip' });
+    }
+    return c.body(snapshot.raw as Uint8Array<ArrayBuffer>, 200, type);
   });
 
   api.get('/events/stream', (c) => {
@@ -122,6 +193,26 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       total: countActivities(db, query.filter),
       items: listActivities(db, query.filter, { limit: query.limit, offset: query.offset }),
     });
+  });
+  api.post('/activities/:id/review', async (c) => {
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const decision = v.safeParse(ReviewDecisionSchema, body);
+    if (!decision.success) {
+      return badRequest(c, 'Send {"kind": "confirm" | "delete"} or {"kind": "correct", "correction": {…}} as JSON');
+    }
+    const id = c.req.param('id');
+    if (!getActivity(db, id)) {
+      return c.json({ error: 'not_found', message: `There is no activity ${id}: it may have been deleted` }, 404);
+    }
+    try {
+      reviewActivity({ db, clock: deps.clock, emit: deps.emit, log: deps.log }, id, decision.output);
+    } catch (error) {
+      // The decision was understood but its values are not (a correction's type, number or date).
+      if (error instanceof ReviewError) return c.json({ error: 'invalid_decision', message: error.message }, 422);
+      throw error;
+    }
+    deps.dataChanged();
+    return c.body(null, 204);
   });
   api.get('/holdings', (c) => c.json({ holdings: listHoldings(db), cash: listCash(db) }));
   api.get('/import-runs', (c) => {

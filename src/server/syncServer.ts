@@ -10,6 +10,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { performBrokerSync } from '../core/brokerSync.ts';
 import type { Clock, Sleep } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import type { EmitSyncEvent } from '../core/syncEvents.ts';
 import { recoverInterruptedSync } from '../core/syncRecovery.ts';
 import { createSyncRunner, type SyncRunner } from '../core/syncRunner.ts';
 import { createSyncScheduler, type SetTimer, type SyncScheduler } from '../core/syncScheduler.ts';
@@ -18,6 +19,7 @@ import { DEMO_CLOUD_PATH, DEMO_REFRESH_TOKEN } from '../demo/demoDefaults.ts';
 import { listen } from '../demo/serveHandlers.ts';
 import { fetchHttp } from '../platform/fetchHttp.ts';
 import { openFileDatabase } from '../storage/node/fileDatabase.ts';
+import { shareableSnapshot } from '../storage/node/snapshot.ts';
 import { adoptSuppliedRefreshToken } from '../storage/node/suppliedToken.ts';
 import { getSetting, setSetting } from '../storage/settings.ts';
 import { settingsCredentials } from '../storage/settingsCredentials.ts';
@@ -60,8 +62,15 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
   if (config.refreshToken) adoptSuppliedRefreshToken(db, config.refreshToken);
   if (!config.apiUrl && !getSetting(db, 'cloud.refreshToken')) setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN);
 
-  const events = createEventLog(clock.now().toString(36));
-  const emit = (event: Parameters<typeof events.append>[0]) => void events.append(event);
+  const bootId = clock.now().toString(36);
+  const events = createEventLog(bootId);
+  // Every write of the engine is followed by an event, so counting events (and the API's own
+  // writes) names each state of the data; the boot id covers what recovery wrote at start.
+  let changes = 0;
+  const emit: EmitSyncEvent = (event) => {
+    changes++;
+    events.append(event);
+  };
   await recoverInterruptedSync({ db, clock, emit, log });
 
   // The cloud client needs this server's own address when it syncs the demo cloud it serves.
@@ -96,9 +105,18 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
   const auth = createServerAuth(config.secret);
   const api = createSyncApi({
     db,
+    clock,
+    log,
     runner,
     scheduler,
     events,
+    emit,
+    cloud: config.apiUrl && config.authUrl ? { apiUrl: config.apiUrl, authUrl: config.authUrl } : null,
+    dataVersion: () => `${bootId}-${changes}`,
+    dataChanged: () => {
+      changes++;
+    },
+    snapshot: () => shareableSnapshot(db),
     requireSecret: auth.requireSecret,
     onSessionChange: () => {
       client = null;

@@ -9,6 +9,9 @@ export type SettingKey =
   /** SHA-256 of the last refresh token given on the command line or in the environment. */
   | 'cloud.suppliedTokenHash';
 
+/** Never leave the device or server that holds them: not in an exported or shared copy. */
+export const SECRET_SETTINGS: readonly SettingKey[] = ['cloud.refreshToken', 'cloud.suppliedTokenHash'];
+
 export function getSetting(db: SqlDatabase, key: SettingKey): string | null {
   return db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key])?.value ?? null;
 }

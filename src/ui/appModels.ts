@@ -8,6 +8,7 @@ import type { LastSynced } from './models/lastSyncedModel.ts';
 import type { ReviewModel } from './models/reviewModel.ts';
 import type { SettingsModel } from './models/settingsModel.ts';
 import type { SyncModel } from './models/syncModel.ts';
+import type { ServerConnection } from './pwa/serverConnection.ts';
 import type { WorkerConnection } from './pwa/workerConnection.ts';
 
 export interface AppModels {
@@ -16,6 +17,8 @@ export interface AppModels {
   online: ReadonlySignal<boolean>;
   install: InstallPrompt;
   worker: Pick<WorkerConnection, 'updateWaiting' | 'acceptUpdate' | 'failure'>;
+  /** Set in server mode: the server syncs, and may want its secret first. */
+  server: Pick<ServerConnection, 'locked'> | null;
   data: DataModel;
   activities: ActivitiesModel;
   review: ReviewModel;

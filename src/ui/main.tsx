@@ -8,7 +8,8 @@ import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { utcDay } from '../core/clock.ts';
 import { browserForegroundEvents, startForegroundSync } from '../core/foregroundSync.ts';
 import { systemClock } from '../platform/realTime.ts';
-import { databaseKey, loadCloudSettings } from '../pwa/cloudSettings.ts';
+import { databaseKey, loadAppMode, loadCloudSettings, saveAppMode } from '../pwa/cloudSettings.ts';
+import { SERVER_DATABASE_KEY } from '../pwa/serverMode.ts';
 import { idbReader } from '../storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../storage/sqljs/sqlJsDatabase.ts';
 import { App } from './App.tsx';
@@ -22,22 +23,42 @@ import { createNow } from './models/nowModel.ts';
 import { createReviewModel } from './models/reviewModel.ts';
 import { createSettingsModel } from './models/settingsModel.ts';
 import { createSyncModel } from './models/syncModel.ts';
+import { connectServer, detectAppMode } from './pwa/serverConnection.ts';
 import { connectWorker } from './pwa/workerConnection.ts';
 import './styles.css';
+
+/** Changes with every build (vite.config.ts `define`). */
+declare const __BUILD_ID__: string;
 
 const sqlJs = initSqlJs({ locateFile: () => wasmUrl });
 const worker = connectWorker('/sw.js');
 const clock = systemClock;
 
-const data = createDataModel(async () =>
-  openSqlJsDatabase(await sqlJs, idbReader(databaseKey(await loadCloudSettings()))),
-);
+// Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md).
+const detected = await detectAppMode((input, init) => fetch(input, init), await loadAppMode());
+void saveAppMode(detected.mode);
+const server =
+  detected.mode === 'server'
+    ? connectServer({
+        worker,
+        fetch: (input, init) => fetch(input, init),
+        openEvents: (url) => new EventSource(url),
+        version: __BUILD_ID__,
+        initial: detected.state,
+        locked: detected.locked,
+        warn: (message) => console.warn(message),
+      })
+    : null;
+const backend = server ?? worker;
+const currentDatabaseKey = async () => (server ? SERVER_DATABASE_KEY : databaseKey(await loadCloudSettings()));
+
+const data = createDataModel(async () => openSqlJsDatabase(await sqlJs, idbReader(await currentDatabaseKey())));
 const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),
 });
-const sync = createSyncModel(worker, data.accounts, () => void data.reload());
-const settings = createSettingsModel(worker);
+const sync = createSyncModel(backend, data.accounts, () => void data.reload());
+const settings = createSettingsModel(backend);
 
 const models: AppModels = {
   route: createRoute(window),
@@ -45,13 +66,14 @@ const models: AppModels = {
   online: createOnline(window),
   install: createInstallPrompt(window),
   worker,
+  server: server ? { locked: server.locked } : null,
   data,
   activities: createActivitiesModel(data.db),
-  review: createReviewModel(worker),
+  review: createReviewModel(backend),
   lastSynced: createLastSynced(data.lastSyncedAt, now),
   sync,
   settings,
-  backup: createBackupModel(worker, () => utcDay(clock.now())),
+  backup: createBackupModel(backend, currentDatabaseKey, () => utcDay(clock.now())),
 };
 
 const root = document.getElementById('app');

@@ -130,6 +130,29 @@ describe('server mode scheduler', () => {
     expect(scheduler.nextRunAt()).toBe(Date.parse('2026-11-28T16:01:00.000Z'));
   });
 
+  it('tells the next run from the moment a run starts, while it is still syncing', async () => {
+    await startScheduler();
+    demo.setScenario({ pageDelayMs: 20 });
+    const due = timers.advanceTo('2026-11-28T12:01:00.000Z');
+    await Promise.resolve();
+    expect(runner.isRunning()).toBe(true);
+    expect(scheduler.nextRunAt()).toBe(Date.parse('2026-11-28T16:01:00.000Z'));
+    await due;
+    expect(timers.pending()).toEqual(['2026-11-28T16:01:00.000Z']);
+  });
+
+  it('stopped and started again during a run, it keeps one timer', async () => {
+    await startScheduler();
+    demo.setScenario({ pageDelayMs: 20 });
+    const due = timers.advanceTo('2026-11-28T12:01:00.000Z');
+    await Promise.resolve();
+    scheduler.stop();
+    scheduler.start();
+    await due;
+    await runner.settled();
+    expect(timers.pending()).toHaveLength(1);
+  });
+
   it('skips silently while nobody is signed in, and goes on', async () => {
     h = await createHarness(time, { refreshToken: null });
     runner = createSyncRunner({ db: h.db, clock: time.clock, sync: (trigger) => h.sync(trigger), throttled: false });

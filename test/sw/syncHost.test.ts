@@ -43,6 +43,7 @@ beforeEach(() => {
     clock: time.clock,
     sleep: time.sleep,
     http: handlerHttp({ [APP]: demo.handlers, [OTHER]: other.handlers }),
+    fetch: () => Promise.reject(new Error('No server in these tests')),
     locks: memoryLocks(),
     isOnline: () => online,
     origin: APP,

@@ -45,7 +45,13 @@ function fakeWorker(answer: () => Promise<SyncResult>) {
     send: ((command: Command) => {
       sent.push(command);
       if (command.type === 'status') {
-        return Promise.resolve({ cloud: null, signedIn: false, syncing: false, version: 'test' } satisfies CloudStatus);
+        return Promise.resolve({
+          cloud: null,
+          signedIn: false,
+          syncing: false,
+          version: 'test',
+          server: null,
+        } satisfies CloudStatus);
       }
       return answer();
     }) as never,

@@ -1,8 +1,9 @@
+import { SERVER_SIGNIN_PATH } from '../../pwa/serverMode.ts';
 import type { AppModels } from '../appModels.ts';
 
 /** Offline, update and install notices across the top of every page. */
 export function Banners({ models }: { models: AppModels }) {
-  const { online, worker, install, sync, data } = models;
+  const { online, worker, server, install, sync, data } = models;
   const found = sync.newAccounts.value;
   return (
     <div class="banners">
@@ -14,6 +15,11 @@ export function Banners({ models }: { models: AppModels }) {
       {worker.failure.value && (
         <p class="banner banner-error" role="alert">
           {worker.failure.value}
+        </p>
+      )}
+      {server?.locked.value && (
+        <p class="banner banner-error" role="alert">
+          This server asks for its secret before it shows or syncs anything. <a href={SERVER_SIGNIN_PATH}>Sign in</a>
         </p>
       )}
       {data.loadError.value && (

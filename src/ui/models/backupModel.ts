@@ -1,9 +1,8 @@
 /**
- * Backup: the current cloud's database as a `.sqlite` file (it opens in the sqlite3 shell),
+ * Backup: the current cloud's database (or the offline copy of the server's) as a `.sqlite` file (it opens in the sqlite3 shell),
  * and a file imported back in its place, checked by the worker before anything is replaced.
  */
 import type { ReadonlySignal } from '@preact/signals';
-import { databaseKey, loadCloudSettings } from '../../pwa/cloudSettings.ts';
 import { idbReader } from '../../storage/sqljs/byteStore.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
@@ -23,7 +22,11 @@ function download(bytes: Uint8Array, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function createBackupModel(worker: Pick<WorkerConnection, 'send'>, today: () => string): BackupModel {
+export function createBackupModel(
+  worker: Pick<WorkerConnection, 'send'>,
+  databaseKey: () => Promise<string>,
+  today: () => string,
+): BackupModel {
   const { busy, message, run } = createAction();
   return {
     busy,
@@ -31,7 +34,7 @@ export function createBackupModel(worker: Pick<WorkerConnection, 'send'>, today:
     exportFile: () =>
       run(async () => {
         // The saved file, not this tab's copy: it is the newest, whatever tab saved it.
-        const bytes = await idbReader(databaseKey(await loadCloudSettings())).load();
+        const bytes = await idbReader(await databaseKey()).load();
         if (!bytes) throw new Error('There is nothing to export yet: sync first');
         download(bytes, `folio-sync-${today()}.sqlite`);
         return 'Exported. The file opens in any SQLite tool.';

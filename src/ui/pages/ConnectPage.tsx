@@ -1,7 +1,7 @@
 import type { AppModels } from '../appModels.ts';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { formatDateTime } from '../format/numbers.ts';
-import { formatAgo } from '../format/relativeTime.ts';
+import { formatAgo, formatIn } from '../format/relativeTime.ts';
 
 const number = new Intl.NumberFormat();
 
@@ -33,9 +33,17 @@ function SyncStatusCard({ models }: { models: AppModels }) {
         )}
       </div>
       <p>{lastSynced.card.value}</p>
-      <p class="muted">Next auto-sync: when you return to the app</p>
+      <p class="muted">{nextAutoSync(models)}</p>
     </section>
   );
+}
+
+/** In server mode the server's schedule; in the browser, the user's return. */
+function nextAutoSync({ sync, now }: AppModels): string {
+  const server = sync.cloud.value?.server;
+  if (!server) return 'Next auto-sync: when you return to the app';
+  if (server.nextRunAt === null) return 'Next auto-sync: not scheduled';
+  return `Next auto-sync: ${formatIn(Date.parse(server.nextRunAt), now.value)}`;
 }
 
 function AccountRows({ models }: { models: AppModels }) {

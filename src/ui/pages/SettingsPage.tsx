@@ -1,89 +1,156 @@
+import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { AppModels } from '../appModels.ts';
 import { bindValue } from '../components/bindValue.ts';
 
-export function SettingsPage({ models }: { models: AppModels }) {
-  const { settings, sync, backup } = models;
+const signedIn = (status: CloudStatus | null) => status && (status.signedIn ? ' (signed in).' : ' (not signed in).');
+
+/** The browser syncs by itself: the user chooses the cloud and signs in to it here. */
+function BrowserCloud({ models }: { models: AppModels }) {
+  const { settings, sync } = models;
   const status = sync.cloud.value;
+  return (
+    <section class="card" aria-labelledby="cloud-title">
+      <h2 id="cloud-title">Cloud</h2>
+      <p>
+        {status?.cloud ? `Syncing from ${status.cloud.apiUrl}` : 'Syncing from the built-in demo cloud'}
+        {signedIn(status)}
+      </p>
+      <form
+        class="settings-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void settings.signIn();
+        }}
+      >
+        <label>
+          Cloud API URL
+          <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
+        </label>
+        <label>
+          Auth URL
+          <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
+        </label>
+        <label>
+          Publishable key (optional)
+          <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
+        </label>
+        <label>
+          Refresh token
+          <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
+        </label>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={settings.busy.value}>
+            Sign in
+          </button>
+          <button
+            type="button"
+            disabled={settings.busy.value || !status?.signedIn}
+            onClick={() => void settings.signOut()}
+          >
+            Sign out
+          </button>
+          <button
+            type="button"
+            disabled={settings.busy.value || status?.cloud === null}
+            onClick={() => void settings.useDemo()}
+          >
+            Use the demo cloud
+          </button>
+        </div>
+        <p aria-live="polite" class="form-message">
+          {settings.message.value}
+        </p>
+      </form>
+    </section>
+  );
+}
+
+/** Server mode: the server's configuration names the cloud; the user can only sign it in or out. */
+function ServerCloud({ models }: { models: AppModels }) {
+  const { settings, sync } = models;
+  const status = sync.cloud.value;
+  return (
+    <section class="card" aria-labelledby="cloud-title">
+      <h2 id="cloud-title">Cloud</h2>
+      <p>
+        {status?.cloud
+          ? `This server syncs from ${status.cloud.apiUrl}`
+          : 'This server syncs from its built-in demo cloud'}
+        {signedIn(status)} The cloud is part of the server's configuration (<code>FOLIO_API_URL</code>,{' '}
+        <code>FOLIO_AUTH_URL</code>).
+      </p>
+      <form
+        class="settings-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void settings.signIn();
+        }}
+      >
+        <label>
+          Refresh token
+          <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
+        </label>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={settings.busy.value}>
+            Sign in
+          </button>
+          <button
+            type="button"
+            disabled={settings.busy.value || !status?.signedIn}
+            onClick={() => void settings.signOut()}
+          >
+            Sign out
+          </button>
+        </div>
+        <p aria-live="polite" class="form-message">
+          {settings.message.value}
+        </p>
+      </form>
+    </section>
+  );
+}
+
+export function SettingsPage({ models }: { models: AppModels }) {
+  const { sync, backup } = models;
+  const status = sync.cloud.value;
+  const server = status?.server != null;
   return (
     <>
       <h1>Settings</h1>
-      <section class="card" aria-labelledby="cloud-title">
-        <h2 id="cloud-title">Cloud</h2>
-        <p>
-          {status?.cloud ? `Syncing from ${status.cloud.apiUrl}` : 'Syncing from the built-in demo cloud'}
-          {status && (status.signedIn ? ' (signed in).' : ' (not signed in).')}
-        </p>
-        <form
-          class="settings-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void settings.signIn();
-          }}
-        >
-          <label>
-            Cloud API URL
-            <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
-          </label>
-          <label>
-            Auth URL
-            <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
-          </label>
-          <label>
-            Publishable key (optional)
-            <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
-          </label>
-          <label>
-            Refresh token
-            <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
-          </label>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={settings.busy.value}>
-              Sign in
-            </button>
-            <button
-              type="button"
-              disabled={settings.busy.value || !status?.signedIn}
-              onClick={() => void settings.signOut()}
-            >
-              Sign out
-            </button>
-            <button
-              type="button"
-              disabled={settings.busy.value || status?.cloud === null}
-              onClick={() => void settings.useDemo()}
-            >
-              Use the demo cloud
-            </button>
-          </div>
-          <p aria-live="polite" class="form-message">
-            {settings.message.value}
-          </p>
-        </form>
-      </section>
+      {server ? <ServerCloud models={models} /> : <BrowserCloud models={models} />}
       <section class="card" aria-labelledby="backup-title">
         <h2 id="backup-title">Backup</h2>
-        <p>
-          Export this cloud's database as a <code>.sqlite</code> file (it opens in the <code>sqlite3</code> shell), or
-          import one back. Importing replaces the data synced from the current cloud.
-        </p>
+        {server ? (
+          <p>
+            Export the server's data, as this browser holds it, as a <code>.sqlite</code> file (it opens in the{' '}
+            <code>sqlite3</code> shell). The server's own database lives in its <code>DATA_DIR</code>.
+          </p>
+        ) : (
+          <p>
+            Export this cloud's database as a <code>.sqlite</code> file (it opens in the <code>sqlite3</code> shell), or
+            import one back. Importing replaces the data synced from the current cloud.
+          </p>
+        )}
         <div class="actions">
           <button type="button" disabled={backup.busy.value} onClick={() => void backup.exportFile()}>
             Export database
           </button>
-          <label class="file-button">
-            Import database…
-            <input
-              type="file"
-              accept=".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3"
-              disabled={backup.busy.value}
-              onChange={(event) => {
-                const input = event.currentTarget as HTMLInputElement;
-                const file = input.files?.[0];
-                input.value = '';
-                if (file) void backup.importFile(file);
-              }}
-            />
-          </label>
+          {!server && (
+            <label class="file-button">
+              Import database…
+              <input
+                type="file"
+                accept=".sqlite,.sqlite3,.db,application/vnd.sqlite3,application/x-sqlite3"
+                disabled={backup.busy.value}
+                onChange={(event) => {
+                  const input = event.currentTarget as HTMLInputElement;
+                  const file = input.files?.[0];
+                  input.value = '';
+                  if (file) void backup.importFile(file);
+                }}
+              />
+            </label>
+          )}
         </div>
         <p aria-live="polite" class="form-message">
           {backup.message.value}

@@ -23,52 +23,71 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-export interface BrowserApp {
-  server: AppServer;
+/** A fresh Chromium profile per test, with every page error and CSP violation collected. */
+export interface Chromium {
   context: BrowserContext;
-  /** A new tab on the app. */
+  /** A new tab on `path` of the app. */
   open(path?: string): Promise<Page>;
-  /** A new tab on the app, once the first sync has filled it. */
-  openSynced(path?: string): Promise<Page>;
-  /** How many syncs the cloud saw: each sync asks for the user's profile once. */
-  syncCount(): number;
   /** Uncaught errors and Content-Security-Policy violations in any page of the test; checked empty after each test. */
   errors: string[];
 }
 
-export function useBrowserApp(): BrowserApp {
-  const app = {} as BrowserApp;
+/** Registers the hooks that give each test its own Chromium profile on the app at `baseUrl()`. */
+export function useChromium(baseUrl: () => string): Chromium {
+  const browser = {} as Chromium;
   let profile = '';
-  beforeAll(async () => {
-    app.server = await startAppServer({ distDir: inject('appDir'), host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await app.server?.close();
-  });
   beforeEach(async () => {
-    app.server.setDistDir(inject('appDir'));
-    app.server.demo.setScenario({});
-    app.server.demo.requests.length = 0;
-    app.errors = [];
+    browser.errors = [];
     profile = mkdtempSync(join(tmpdir(), 'folio-e2e-profile-'));
-    app.context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS });
+    browser.context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS });
   });
   afterEach(async () => {
-    await app.context.close();
+    await browser.context.close();
     rmSync(profile, { recursive: true, force: true });
-    expect(app.errors).toEqual([]);
+    expect(browser.errors).toEqual([]);
   });
-  app.open = async (path = '/') => {
-    const page = await app.context.newPage();
-    page.on('pageerror', (error) => app.errors.push(error.message));
+  browser.open = async (path = '/') => {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => browser.errors.push(error.message));
     // Chromium reports what the server's CSP refused on the console ("Refused to …").
     page.on('console', (message) => {
       if (message.type() === 'error' && message.text().includes('Content Security Policy'))
-        app.errors.push(message.text());
+        browser.errors.push(message.text());
     });
-    await page.goto(new URL(path, app.server.url).href);
+    await page.goto(new URL(path, baseUrl()).href);
     return page;
   };
+  return browser;
+}
+
+export interface BrowserApp extends Chromium {
+  server: AppServer;
+  /** A new tab on the app, once the first sync has filled it. */
+  openSynced(path?: string): Promise<Page>;
+  /** How many syncs the cloud saw: each sync asks for the user's profile once. */
+  syncCount(): number;
+}
+
+export function useBrowserApp(): BrowserApp {
+  let server: AppServer | undefined;
+  beforeAll(async () => {
+    server = await startAppServer({ distDir: inject('appDir'), host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  beforeEach(() => {
+    server?.setDistDir(inject('appDir'));
+    server?.demo.setScenario({});
+    if (server) server.demo.requests.length = 0;
+  });
+  const app = useChromium(() => app.server.url) as BrowserApp;
+  Object.defineProperty(app, 'server', {
+    get(): AppServer {
+      if (!server) throw new Error('The app server has not started');
+      return server;
+    },
+  });
   app.openSynced = async (path = '/') => {
     const page = await app.open(path);
     await page.getByText('Last synced: just now').first().waitFor({ timeout: 30_000 });
