@@ -170,7 +170,8 @@ export function createAppRoutes(
   let files = staticFiles(resolve(options.distDir));
 
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
+  // No referrer leaves this origin; within it, a form post keeps its real Origin (sameSite checks it).
+  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'same-origin' }));
   app.use(compress());
   app.use(sameSite(options.host ?? '127.0.0.1'));
   app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));

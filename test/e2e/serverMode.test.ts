@@ -18,19 +18,9 @@ let dataDir: string;
 /** The scheduler's timers, fired by the test: it has no 4 hours to wait. */
 let scheduled: (() => unknown)[];
 
-beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'folio-e2e-server-'));
-  scheduled = [];
-  server = await startSyncServer({
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      apiUrl: null,
-      authUrl: null,
-      refreshToken: null,
-      secret: null,
-    },
+const startServer = (secret: string | null = null) =>
+  startSyncServer({
+    config: { port: 0, host: '127.0.0.1', dataDir, apiUrl: null, authUrl: null, refreshToken: null, secret },
     distDir: inject('appDir'),
     clock: systemClock,
     sleep: systemSleep,
@@ -40,6 +30,11 @@ beforeEach(async () => {
     },
     log: { warn: () => undefined },
   });
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'folio-e2e-server-'));
+  scheduled = [];
+  server = await startServer();
 });
 afterEach(async () => {
   await server.close();
@@ -121,6 +116,20 @@ describe('the app in server mode', () => {
     await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: /Connect/ }).click();
     await expect(page.locator('.account-rows li').count()).resolves.toBe(5);
+    expect(cloudSyncs()).toBe(1);
+  });
+
+  it('with a secret, offers its sign-in page, and then works like any other', async () => {
+    await server.close();
+    server = await startServer('a-long-enough-server-secret');
+    const page = await browser.open('/');
+    await page.getByText('This server asks for its secret').waitFor();
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Server secret').fill('a-long-enough-server-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sync Now' }).click();
+    await page.getByText('Last synced: just now').first().waitFor({ timeout: 30_000 });
+    await expect(page.getByText('This server asks for its secret').count()).resolves.toBe(0);
     expect(cloudSyncs()).toBe(1);
   });
 });

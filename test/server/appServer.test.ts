@@ -109,7 +109,8 @@ describe('headers', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');
       expect(headers.get('x-content-type-options')).toBe('nosniff');
-      expect(headers.get('referrer-policy')).toBe('no-referrer');
+      // Not no-referrer: under it a browser's same-origin form post says `Origin: null`, which reads as cross-site.
+      expect(headers.get('referrer-policy')).toBe('same-origin');
     }
   });
 

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_SYNC_INTERVAL_MS } from '../../src/core/syncScheduler.ts';
 import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
@@ -233,6 +234,74 @@ describe('server mode', () => {
     const state = await (await fetch(`${server.url}/api/connect/state`)).text();
     expect(JSON.parse(state)).toMatchObject({ signedIn: true });
     expect(state).not.toContain(DEMO_REFRESH_TOKEN);
+  });
+  it('hands browsers a copy of its database without secrets, and again only when the data changed', async () => {
+    const version = async () =>
+      ((await (await fetch(`${server.url}/api/connect/state`)).json()) as { dataVersion: string }).dataVersion;
+    const first = await version();
+    const response = await fetch(`${server.url}/api/database`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBe(`"${first}"`);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('content-type')).toBe('application/vnd.sqlite3');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // Rollback-journal mode (header bytes 18 and 19), so sql.js opens it as it is.
+    expect([bytes[18], bytes[19]]).toEqual([1, 1]);
+    expect(bytes.includes(Buffer.from(DEMO_REFRESH_TOKEN))).toBe(false);
+    const copy = new Database(bytes);
+    try {
+      expect(copy.prepare("SELECT COUNT(*) AS n FROM settings WHERE key = 'cloud.refreshToken'").get()).toEqual({
+        n: 0,
+      });
+      const total = ((await (await fetch(`${server.url}/api/activities?limit=1`)).json()) as { total: number }).total;
+      expect(copy.prepare('SELECT COUNT(*) AS n FROM activities').get()).toEqual({ n: total });
+    } finally {
+      copy.close();
+    }
+
+    const again = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': `"${first}"` } });
+    expect(again.status).toBe(304);
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    expect(await version()).not.toBe(first);
+    const changed = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': `"${first}"` } });
+    expect(changed.status).toBe(200);
+  });
+
+  it('takes review decisions, and refuses a bad one with a clear 4xx', async () => {
+    const flagged = async () =>
+      (await (await fetch(`${server.url}/api/activities?needsReview=true`)).json()) as {
+        total: number;
+        items: { id: string }[];
+      };
+    const id = (await flagged()).items[0]?.id ?? '';
+    const review = (target: string, body: string) =>
+      fetch(`${server.url}/api/activities/${encodeURIComponent(target)}/review`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await review(id, '{')).status).toBe(400);
+    expect((await review(id, '{"kind": "approve"}')).status).toBe(400);
+    const correction = {
+      activityType: 'NOT_A_TYPE',
+      quantity: null,
+      unitPrice: null,
+      amount: '1',
+      activityDate: '2026-01-02',
+    };
+    const refused = await review(id, JSON.stringify({ kind: 'correct', correction }));
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { message: string }).message).toContain('NOT_A_TYPE');
+    expect((await review('no-such-activity', '{"kind": "confirm"}')).status).toBe(404);
+    expect((await flagged()).total).toBe(1);
+
+    const state = async () =>
+      (await (await fetch(`${server.url}/api/connect/state`)).json()) as { dataVersion: string };
+    const before = (await state()).dataVersion;
+    expect((await review(id, '{"kind": "confirm"}')).status).toBe(204);
+    expect((await flagged()).total).toBe(0);
+    expect((await state()).dataVersion).not.toBe(before);
   });
 });
 

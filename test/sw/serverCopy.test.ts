@@ -1,0 +1,126 @@
+/**
+ * Server mode's offline copy, as the service worker keeps it: real sql.js over fake-indexeddb,
+ * fetching from a real server on 127.0.0.1 (its own demo cloud, a real SQLite file).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IDBFactory } from 'fake-indexeddb';
+import initSqlJs from 'sql.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
+import { SERVER_DATABASE_KEY } from '../../src/pwa/serverMode.ts';
+import type { Broadcast } from '../../src/pwa/swProtocol.ts';
+import type { ServerConfig } from '../../src/server/serverConfig.ts';
+import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
+import { getSetting } from '../../src/storage/settings.ts';
+import { idbReader } from '../../src/storage/sqljs/byteStore.ts';
+import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
+import { countActivities, listAccounts } from '../../src/storage/views.ts';
+import { pullServerCopy } from '../../sw/serverCopy.ts';
+
+const sqlJs = initSqlJs();
+let dir: string;
+const servers: SyncServer[] = [];
+let broadcasts: Broadcast[];
+/** What the worker asked the server, with its If-None-Match. */
+let asked: { path: string; ifNoneMatch: string | null; status: number }[];
+
+async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
+  const server = await startSyncServer({
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: join(dir, `data-${servers.length}`),
+      apiUrl: null,
+      authUrl: null,
+      refreshToken: null,
+      secret: null,
+      ...config,
+    },
+    distDir: join(dir, 'dist'),
+    clock: systemClock,
+    sleep: systemSleep,
+    setTimer: () => () => undefined,
+    log: { warn: () => undefined },
+  });
+  servers.push(server);
+  return server;
+}
+
+const deps = (server: SyncServer) => ({
+  origin: server.url,
+  sqlJs: () => sqlJs,
+  broadcast: (message: Broadcast) => broadcasts.push(message),
+  fetch: async (input: string | URL | Request, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    const headers = new Headers(init?.headers);
+    asked.push({
+      path: new URL(String(input)).pathname,
+      ifNoneMatch: headers.get('if-none-match'),
+      status: response.status,
+    });
+    return response;
+  },
+});
+
+const stateOf = async (server: SyncServer) =>
+  (await (await fetch(`${server.url}/api/connect/state`)).json()) as { dataVersion: string };
+
+/** The copy as a tab opens it. */
+const openCopy = async () => openSqlJsDatabase(await sqlJs, idbReader(SERVER_DATABASE_KEY));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'folio-server-copy-'));
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
+});
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+  broadcasts = [];
+  asked = [];
+});
+
+describe("the offline copy of the server's data", () => {
+  it('is fetched, checked and saved once per data version, and every tab hears of each new copy', async () => {
+    const server = await start();
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+
+    expect(await pullServerCopy(deps(server), (await stateOf(server)).dataVersion)).toBe(true);
+    expect(broadcasts).toEqual([{ type: 'db:changed', payload: { key: SERVER_DATABASE_KEY, version: 1 } }]);
+    const copy = await openCopy();
+    expect(listAccounts(copy).map((account) => account.name)).toContain('TFSA');
+    const activities = countActivities(copy);
+    expect(activities).toBeGreaterThan(5000);
+    // The server's refresh token stays on the server.
+    expect(getSetting(copy, 'cloud.refreshToken')).toBeNull();
+    copy.close();
+
+    // Told the version it holds: nothing is asked. Not told: a conditional request, answered 304.
+    expect(await pullServerCopy(deps(server), (await stateOf(server)).dataVersion)).toBe(false);
+    expect(asked).toHaveLength(1);
+    expect(await pullServerCopy(deps(server), null)).toBe(false);
+    expect(asked[1]).toMatchObject({ status: 304, ifNoneMatch: `"${(await stateOf(server)).dataVersion}"` });
+
+    server.demo.setScenario({ newTrades: 2 });
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    expect(await pullServerCopy(deps(server), (await stateOf(server)).dataVersion)).toBe(true);
+    expect(broadcasts.at(-1)).toEqual({ type: 'db:changed', payload: { key: SERVER_DATABASE_KEY, version: 2 } });
+    const newer = await openCopy();
+    expect(countActivities(newer)).toBe(activities + 2);
+    newer.close();
+  });
+
+  it('says the server wants its secret, and keeps what it had', async () => {
+    const server = await start({ secret: 'a-long-enough-server-secret' });
+    await expect(pullServerCopy(deps(server), 'v')).rejects.toThrow(/needs its secret/);
+    expect(broadcasts).toEqual([]);
+    expect(await idbReader(SERVER_DATABASE_KEY).load()).toBeUndefined();
+  });
+});
