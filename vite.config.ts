@@ -17,7 +17,7 @@ export default defineConfig({
       strategies: 'injectManifest',
       srcDir: 'sw',
       filename: 'sw.ts',
-      // We register it ourselves with workbox-window (src/ui/pwa/serviceWorker.ts), as a module.
+      // We register it ourselves with workbox-window (src/ui/pwa/workerConnection.ts), as a module.
       injectRegister: false,
       registerType: 'prompt',
       injectManifest: {

@@ -152,6 +152,8 @@ export function createAppRoutes(
   options: Pick<AppServerOptions, 'distDir' | 'now'> & {
     /** The address it listens on; on loopback only loopback host names are answered. */
     host?: string;
+    /** Serve the built-in demo cloud (default); a server syncing a real cloud does not. */
+    serveDemo?: boolean;
     mounts?: Record<string, Hono>;
   },
 ) {
@@ -174,7 +176,7 @@ export function createAppRoutes(
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'same-origin' }));
   app.use(compress());
   app.use(sameSite(options.host ?? '127.0.0.1'));
-  app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
+  if (options.serveDemo ?? true) app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
   // For a container's health check: answers while the server does, asks for no secret, says nothing.
   app.get('/health', (c) => c.json({ ok: true }));
   for (const [path, routes] of Object.entries(options.mounts ?? {})) app.route(path, routes);

@@ -2,7 +2,9 @@
  * The server's secret (FOLIO_SERVER_SECRET), asked of every API and event-stream request when it
  * is set: as a bearer token (scripts), or as the HttpOnly, SameSite=Strict cookie that the small
  * sign-in page at /signin sets for a browser (which cannot add a header to an EventSource). The
- * cookie holds an HMAC of the secret, not the secret; both are compared in constant time.
+ * cookie holds its expiry and an HMAC of it under the secret, never the secret: the server
+ * refuses it after 30 days whatever the browser keeps, and changing the secret ends every
+ * session. Both are compared in constant time.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -42,14 +44,20 @@ export interface ServerAuth {
   routes: Hono;
 }
 
-export function createServerAuth(secret: string | null): ServerAuth {
-  const session = secret === null ? null : createHmac('sha256', secret).update('folio-sync session').digest('hex');
+export function createServerAuth(secret: string | null, now: () => number): ServerAuth {
+  const seal = (key: string, expires: string) =>
+    createHmac('sha256', key).update(`folio-sync session until ${expires}`).digest('hex');
+  /** A cookie this server made, not yet expired. */
+  const validSession = (key: string, cookie: string) => {
+    const [expires = '', mac = ''] = cookie.split('.');
+    return /^\d+$/.test(expires) && same(mac, seal(key, expires)) && Number(expires) * 1000 > now();
+  };
 
   const requireSecret: MiddlewareHandler = async (c, next) => {
-    if (secret === null || session === null) return next();
+    if (secret === null) return next();
     const bearer = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1];
     const cookie = getCookie(c, COOKIE);
-    if ((bearer !== undefined && same(bearer, secret)) || (cookie !== undefined && same(cookie, session)))
+    if ((bearer !== undefined && same(bearer, secret)) || (cookie !== undefined && validSession(secret, cookie)))
       return next();
     return c.json(
       {
@@ -63,11 +71,12 @@ export function createServerAuth(secret: string | null): ServerAuth {
   const routes = new Hono();
   routes.get('/', (c) => (secret === null ? c.redirect('/', 303) : c.html(page(c.req.query('failed') !== undefined))));
   routes.post('/', bodyLimit({ maxSize: FORM_MAX_BYTES, onError: (c) => c.text('Too large', 413) }), async (c) => {
-    if (secret === null || session === null) return c.redirect('/', 303);
+    if (secret === null) return c.redirect('/', 303);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const given = typeof form.secret === 'string' ? form.secret : '';
     if (!same(given, secret)) return c.redirect('/signin?failed', 303);
-    setCookie(c, COOKIE, session, {
+    const expires = String(Math.floor(now() / 1000) + SESSION_SECONDS);
+    setCookie(c, COOKIE, `${expires}.${seal(secret, expires)}`, {
       httpOnly: true,
       sameSite: 'Strict',
       path: '/',

@@ -102,7 +102,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     },
     onError: (error) => log.warn(`Scheduled sync failed: ${String(error)}`),
   });
-  const auth = createServerAuth(config.secret);
+  const auth = createServerAuth(config.secret, clock.now);
   const api = createSyncApi({
     db,
     clock,
@@ -127,6 +127,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     distDir: deps.distDir,
     now: clock.now,
     host: config.host,
+    serveDemo: !config.apiUrl,
     mounts: { '/api': api, '/signin': auth.routes },
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];

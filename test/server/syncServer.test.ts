@@ -8,10 +8,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_SYNC_INTERVAL_MS } from '../../src/core/syncScheduler.ts';
 import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
+import { startAppServer } from '../../src/server/appServer.ts';
+import { createServerAuth } from '../../src/server/serverAuth.ts';
 import { ConfigError, readServerConfig, type ServerConfig } from '../../src/server/serverConfig.ts';
 import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
 
@@ -305,6 +308,27 @@ describe('server mode', () => {
   });
 });
 
+describe('server mode on a cloud of its choosing', () => {
+  it('syncs the cloud FOLIO_API_URL and FOLIO_AUTH_URL name, with FOLIO_REFRESH_TOKEN, and serves no demo cloud', async () => {
+    // Another server speaking the cloud protocol: `npm start`'s demo cloud, on its own port.
+    const cloud = await startAppServer({ distDir: join(dir, 'dist'), host: '127.0.0.1', port: 0 });
+    try {
+      const apiUrl = `${cloud.url}/demo-cloud`;
+      const server = await start({ apiUrl, authUrl: apiUrl, refreshToken: DEMO_REFRESH_TOKEN });
+      await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+      await server.runner.settled();
+      expect(cloud.demo.requests.some((request) => request.path.endsWith('/api/v1/user/me'))).toBe(true);
+      expect(server.demo.requests).toEqual([]);
+      const state = (await (await fetch(`${server.url}/api/connect/state`)).json()) as Record<string, unknown>;
+      expect(state).toMatchObject({ signedIn: true, cloud: { apiUrl, authUrl: apiUrl } });
+      expect(((await (await fetch(`${server.url}/api/accounts`)).json()) as unknown[]).length).toBe(5);
+      expect((await fetch(`${server.url}/demo-cloud/api/v1/user/me`)).status).toBe(404);
+    } finally {
+      await cloud.close();
+    }
+  });
+});
+
 describe('server mode with a secret', () => {
   const SECRET = 'a-long-enough-server-secret';
 
@@ -351,7 +375,7 @@ describe('signing a browser in', () => {
     expect(right.status).toBe(303);
     expect(right.headers.get('location')).toBe('/');
     const cookie = right.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^folio_session=[0-9a-f]{64};/);
+    expect(cookie).toMatch(/^folio_session=\d+\.[0-9a-f]{64};/);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).not.toContain(SECRET);
@@ -361,8 +385,28 @@ describe('signing a browser in', () => {
     expect(stream.status).toBe(200);
     await stream.body?.cancel();
     // A cookie made up, or one for another secret, opens nothing.
-    const forged = `folio_session=${'0'.repeat(64)}`;
+    const forged = `folio_session=${'9'.repeat(12)}.${'0'.repeat(64)}`;
     expect((await fetch(`${server.url}/api/connect/state`, { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it('ends a session after 30 days whatever the browser keeps, and one whose expiry was edited at once', async () => {
+    let now = Date.parse('2026-11-29T12:00:00.000Z');
+    const auth = createServerAuth(SECRET, () => now);
+    const app = new Hono();
+    app.route('/signin', auth.routes);
+    app.use('/api/*', auth.requireSecret);
+    app.get('/api/state', (c) => c.json({ ok: true }));
+    const signedIn = await app.request('/signin', { method: 'POST', body: new URLSearchParams({ secret: SECRET }) });
+    const session = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const state = (cookie: string) => app.request('/api/state', { headers: { cookie } });
+    expect((await state(session)).status).toBe(200);
+    const [name, value = ''] = session.split('=');
+    const [expires = '', mac] = value.split('.');
+    expect((await state(`${name}=${Number(expires) + 86_400}.${mac}`)).status).toBe(401);
+    now += 29 * 86_400_000;
+    expect((await state(session)).status).toBe(200);
+    now += 2 * 86_400_000;
+    expect((await state(session)).status).toBe(401);
   });
 
   it('has nothing to sign in to without a secret', async () => {
