@@ -33,6 +33,10 @@ declare const __BUILD_ID__: string;
 const sqlJs = initSqlJs({ locateFile: () => wasmUrl });
 const worker = connectWorker('/sw.js');
 const clock = systemClock;
+// Before the first await: the browser fires these once, possibly while the page is still starting.
+const route = createRoute(window);
+const online = createOnline(window);
+const install = createInstallPrompt(window);
 
 // Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md).
 const detected = await detectAppMode((input, init) => fetch(input, init), await loadAppMode());
@@ -61,10 +65,10 @@ const sync = createSyncModel(backend, data.accounts, () => void data.reload());
 const settings = createSettingsModel(backend);
 
 const models: AppModels = {
-  route: createRoute(window),
+  route,
   now,
-  online: createOnline(window),
-  install: createInstallPrompt(window),
+  online,
+  install,
   worker,
   server: server ? { locked: server.locked } : null,
   data,
