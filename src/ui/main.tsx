@@ -10,7 +10,7 @@ import { browserForegroundEvents, startForegroundSync } from '../core/foreground
 import { systemClock } from '../platform/realTime.ts';
 import { databaseKey, loadAppMode, loadCloudSettings, saveAppMode } from '../pwa/cloudSettings.ts';
 import { SERVER_DATABASE_KEY } from '../pwa/serverMode.ts';
-import { idbReader } from '../storage/sqljs/byteStore.ts';
+import { type ByteStore, idbReader } from '../storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../storage/sqljs/sqlJsDatabase.ts';
 import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
@@ -56,7 +56,14 @@ const server =
 const backend = server ?? worker;
 const currentDatabaseKey = async () => (server ? SERVER_DATABASE_KEY : databaseKey(await loadCloudSettings()));
 
-const data = createDataModel(async () => openSqlJsDatabase(await sqlJs, idbReader(await currentDatabaseKey())));
+// One reader per file, kept: each reload reads only the chunks a save changed.
+const readers = new Map<string, ByteStore>();
+const readerOf = (key: string): ByteStore => {
+  const reader = readers.get(key) ?? idbReader(key);
+  readers.set(key, reader);
+  return reader;
+};
+const data = createDataModel(async () => openSqlJsDatabase(await sqlJs, readerOf(await currentDatabaseKey())));
 const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),

@@ -3,6 +3,7 @@
  * answered by their msw handlers, the Web Locks API in memory. What a page asks, what the
  * host broadcasts, what ends up stored.
  */
+import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import initSqlJs from 'sql.js';
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -1,12 +1,21 @@
 /**
- * Where the browser keeps a database file between visits: IndexedDB, through idb-keyval.
+ * Where the browser keeps a database file between visits: IndexedDB, through idb-keyval, as
+ * fixed-size chunks, so a save writes only the chunks that changed (docs/architecture.md,
+ * "The browser's files").
  *
- * Each save is a compare-and-swap on a version number: a copy saves only over the version
- * it was loaded from (or last saved), so a holder of a stale copy can never overwrite newer
- * data; it gets a StaleCopyError and must reload. Tabs hold read-only copies (no `save`);
- * the service worker is the one writer, and the version check guards even that.
+ * Under `key` lives the file's manifest: its version, its size, and for each chunk the version
+ * that last wrote it; under `[key, i]` lives chunk i. A save is one IndexedDB transaction that
+ * checks the manifest's version, writes the changed chunks and the new manifest, and drops
+ * chunks past the end: a compare-and-swap, so a holder of a stale copy can never overwrite newer
+ * data (it gets a StaleCopyError and must reload), and a reader, reading the manifest and the
+ * chunks in one transaction too, never sees a mix of two versions.
+ *
+ * Tabs hold read-only copies (no `save`); a reader kept across loads fetches only the chunks whose
+ * version moved. The service worker is the one writer, and the version check guards even that.
+ * A file saved whole by an older Folio Sync (`{bytes, version}` under `key`) is read as it is and
+ * rewritten as chunks by the writer's first load.
  */
-import { createStore, get, type UseStore, update } from 'idb-keyval';
+import { createStore, type UseStore } from 'idb-keyval';
 
 export interface ByteStore {
   load(): Promise<Uint8Array | undefined>;
@@ -14,10 +23,26 @@ export interface ByteStore {
   save?(bytes: Uint8Array): Promise<void>;
 }
 
-interface Versioned {
+/** SQLite pages are 4 KiB; four to a chunk keeps a small change small and a big file a few thousand records. */
+export const CHUNK_SIZE = 16 * 1024;
+
+interface Manifest {
+  /** Names this file, so a reader never reuses chunks of a file that was removed and made anew. */
+  id: string;
+  version: number;
+  size: number;
+  chunkSize: number;
+  /** The version that last wrote each chunk. */
+  chunks: number[];
+}
+
+/** How an older Folio Sync saved a file: whole, in one value. */
+interface WholeFile {
   bytes: Uint8Array;
   version: number;
 }
+
+type Stored = Manifest | WholeFile;
 
 export class StaleCopyError extends Error {
   override readonly name = 'StaleCopyError';
@@ -26,14 +51,135 @@ export class StaleCopyError extends Error {
 /** The IndexedDB database and object store every Folio Sync file lives in. */
 const fileStore = (): UseStore => createStore('folio-sync', 'files');
 
-/** The saved version of `key`, 0 when never saved. */
-export async function savedVersion(key: string, store: UseStore = fileStore()): Promise<number> {
-  return (await get<Versioned>(key, store))?.version ?? 0;
+const chunkRange = (key: string) => IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]);
+
+/** Runs `body` in one transaction and settles when it commits (or rejects when it aborts). */
+function transact<T>(
+  store: UseStore,
+  mode: IDBTransactionMode,
+  body: (objects: IDBObjectStore, result: (value: T) => void) => void,
+): Promise<T> {
+  return store(
+    mode,
+    (objects) =>
+      new Promise<T>((resolve, reject) => {
+        let value: T;
+        const transaction = objects.transaction;
+        transaction.oncomplete = () => resolve(value);
+        transaction.onabort = () => reject(transaction.error ?? new StaleCopyError('The save was abandoned'));
+        body(objects, (result) => {
+          value = result;
+        });
+      }),
+  );
 }
 
-/** A read-only view of the file at `key`. */
+/** What a load found: the manifest and every chunk. */
+interface Snapshot {
+  manifest: Manifest;
+  chunks: Uint8Array[];
+  /** Saved whole by an older Folio Sync: the writer rewrites it as chunks. */
+  whole: boolean;
+}
+
+function join(snapshot: Snapshot): Uint8Array {
+  const bytes = new Uint8Array(snapshot.manifest.size);
+  snapshot.chunks.forEach((chunk, i) => {
+    bytes.set(chunk, i * snapshot.manifest.chunkSize);
+  });
+  return bytes;
+}
+
+function split(file: WholeFile): Snapshot {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < file.bytes.length; offset += CHUNK_SIZE) {
+    chunks.push(file.bytes.subarray(offset, offset + CHUNK_SIZE));
+  }
+  const manifest = {
+    id: 'whole',
+    version: file.version,
+    size: file.bytes.length,
+    chunkSize: CHUNK_SIZE,
+    chunks: chunks.map(() => file.version),
+  };
+  return { manifest, chunks, whole: true };
+}
+
+const isWholeFile = (stored: Stored): stored is WholeFile => 'bytes' in stored;
+
+/**
+ * Reads the file at `key` in one transaction. `held` is what the caller already has: only the
+ * chunks whose version differs from it are read again.
+ */
+function read(store: UseStore, key: string, held: Snapshot | null): Promise<Snapshot | null> {
+  return transact<Snapshot | null>(store, 'readonly', (objects, result) => {
+    const manifestRequest = objects.get(key);
+    manifestRequest.onsuccess = () => {
+      const stored = manifestRequest.result as Stored | undefined;
+      if (!stored) return result(null);
+      if (isWholeFile(stored)) return result(split(stored));
+      const manifest = stored;
+      const reusable =
+        held?.manifest.id === manifest.id && held.manifest.chunkSize === manifest.chunkSize ? held : null;
+      const stale = manifest.chunks.flatMap((version, i) => (reusable?.manifest.chunks[i] === version ? [] : [i]));
+      const chunks = manifest.chunks.map((_, i) => reusable?.chunks[i] ?? new Uint8Array());
+      const done = () => result({ manifest, chunks, whole: false });
+      if (stale.length === 0) return done();
+      if (stale.length === manifest.chunks.length) {
+        const all = objects.getAll(chunkRange(key));
+        all.onsuccess = () => {
+          result({ manifest, chunks: all.result as Uint8Array[], whole: false });
+        };
+        return;
+      }
+      let pending = stale.length;
+      for (const i of stale) {
+        const chunkRequest = objects.get([key, i]);
+        chunkRequest.onsuccess = () => {
+          chunks[i] = chunkRequest.result as Uint8Array;
+          if (--pending === 0) done();
+        };
+      }
+    };
+  });
+}
+
+/** Whether bytes [start, end) of `a` and `b` differ; compares 4 bytes at a time where it can. */
+function differs(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (end > b.length) return true;
+  let i = start;
+  if ((a.byteOffset + i) % 4 === 0 && (b.byteOffset + i) % 4 === 0) {
+    const words = Math.floor((end - i) / 4);
+    const wa = new Int32Array(a.buffer, a.byteOffset + i, words);
+    const wb = new Int32Array(b.buffer, b.byteOffset + i, words);
+    for (let w = 0; w < words; w++) if (wa[w] !== wb[w]) return true;
+    i += words * 4;
+  }
+  for (; i < end; i++) if (a[i] !== b[i]) return true;
+  return false;
+}
+
+/** The saved version of `key`, 0 when never saved; reads the manifest only. */
+export async function savedVersion(key: string, store: UseStore = fileStore()): Promise<number> {
+  const stored = await transact<Stored | undefined>(store, 'readonly', (objects, result) => {
+    const request = objects.get(key);
+    request.onsuccess = () => result(request.result as Stored | undefined);
+  });
+  return stored?.version ?? 0;
+}
+
+/**
+ * A read-only view of the file at `key`. Kept across loads (a tab keeps one), it reads again only
+ * the chunks that changed since its last load.
+ */
 export function idbReader(key: string, store: UseStore = fileStore()): ByteStore {
-  return { load: async () => (await get<Versioned>(key, store))?.bytes };
+  let held: Snapshot | null = null;
+  return {
+    async load() {
+      held = await read(store, key, held);
+      return held ? join(held) : undefined;
+    },
+  };
 }
 
 /** A writable, version-checked file at `key`; `onSaved` hears each new version. */
@@ -43,26 +189,59 @@ export function idbWriter(
 ): Required<ByteStore> & { version(): number } {
   const store = options.store ?? fileStore();
   let loaded = 0;
+  /** The file as last loaded or saved: a save writes only the chunks that differ from it. */
+  let base: Uint8Array = new Uint8Array();
+  /** Nothing saved as chunks yet (a new file, or one saved whole): the next save writes every chunk. */
+  let rewrite = true;
+
   return {
     async load() {
-      const value = await get<Versioned>(key, store);
-      loaded = value?.version ?? 0;
-      return value?.bytes;
+      const snapshot = await read(store, key, null);
+      loaded = snapshot?.manifest.version ?? 0;
+      rewrite = !snapshot || snapshot.whole;
+      base = snapshot ? join(snapshot) : new Uint8Array();
+      return snapshot ? base : undefined;
     },
     async save(bytes) {
-      let saved: number | null = null;
-      await update<Versioned | undefined>(
-        key,
-        (current) => {
-          if ((current?.version ?? 0) !== loaded) return current;
-          saved = loaded + 1;
-          return { bytes, version: saved };
-        },
-        store,
-      );
-      if (saved === null) throw new StaleCopyError('The database was changed elsewhere: reload it before saving');
-      loaded = saved;
-      options.onSaved?.(saved);
+      const version = loaded + 1;
+      const count = Math.ceil(bytes.length / CHUNK_SIZE);
+      // A whole file of an older version is rewritten whole, as chunks.
+      const changed: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const start = i * CHUNK_SIZE;
+        if (rewrite || differs(bytes, base, start, Math.min(start + CHUNK_SIZE, bytes.length))) {
+          changed.push(i);
+        }
+      }
+      const expected = loaded;
+      const saved = await transact<boolean>(store, 'readwrite', (objects, result) => {
+        const request = objects.get(key);
+        request.onsuccess = () => {
+          const current = request.result as Stored | undefined;
+          if ((current?.version ?? 0) !== expected) {
+            result(false);
+            return;
+          }
+          const chunked = current && !isWholeFile(current) ? current : null;
+          const previous = chunked?.chunks ?? [];
+          const chunks = Array.from({ length: count }, (_, i) => previous[i] ?? version);
+          for (const i of changed) {
+            objects.put(bytes.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), [key, i]);
+            chunks[i] = version;
+          }
+          if (previous.length > count) {
+            objects.delete(IDBKeyRange.bound([key, count], [key, Number.MAX_SAFE_INTEGER]));
+          }
+          const id = chunked?.id ?? crypto.randomUUID();
+          objects.put({ id, version, size: bytes.length, chunkSize: CHUNK_SIZE, chunks } satisfies Manifest, key);
+          result(true);
+        };
+      });
+      if (!saved) throw new StaleCopyError('The database was changed elsewhere: reload it before saving');
+      loaded = version;
+      base = bytes;
+      rewrite = false;
+      options.onSaved?.(version);
     },
     version: () => loaded,
   };
