@@ -34,16 +34,18 @@ export const loadAppMode = async (): Promise<AppMode> => (await get<AppMode>(MOD
 
 export const saveAppMode = (mode: AppMode): Promise<void> => set(MODE_KEY, mode, settingsStore());
 
-const SERVER_COPY_VERSION_KEY = 'server-copy-version';
+const SERVER_COPY_KEY = 'server-copy';
 
-/** The server data version (its ETag) that the offline copy of the server's database holds. */
-export const loadServerCopyVersion = async (): Promise<string | null> =>
-  (await get<string>(SERVER_COPY_VERSION_KEY, settingsStore())) ?? null;
+/** What the offline copy of the server's database is: the server's tag for its bytes, and the data version. */
+export interface ServerCopyTag {
+  etag: string;
+  dataVersion: string;
+}
 
-export const saveServerCopyVersion = (version: string | null): Promise<void> =>
-  version === null
-    ? del(SERVER_COPY_VERSION_KEY, settingsStore())
-    : set(SERVER_COPY_VERSION_KEY, version, settingsStore());
+export const loadServerCopyTag = async (): Promise<ServerCopyTag | null> =>
+  (await get<ServerCopyTag>(SERVER_COPY_KEY, settingsStore())) ?? null;
+
+export const saveServerCopyTag = (tag: ServerCopyTag): Promise<void> => set(SERVER_COPY_KEY, tag, settingsStore());
 
 /** The IndexedDB key of the database file for `cloud`. */
 export const databaseKey = (cloud: CloudSettings | null): string => (cloud ? `db:${cloud.apiUrl}` : 'db:demo');

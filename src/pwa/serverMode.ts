@@ -13,8 +13,10 @@ export interface ServerState {
   nextRunAt: string | null;
   /** The cloud the server syncs; null for its built-in demo cloud. */
   cloud: { apiUrl: string; authUrl: string } | null;
-  /** Names the data's current state; the offline copy's ETag. */
+  /** Names the data's current state: a copy of this version is current. */
   dataVersion: string;
+  /** The newest event's id: a new event stream asks for what comes after it. */
+  lastEventId: string;
 }
 
 export const SERVER_STATE_PATH = '/api/connect/state';
@@ -31,6 +33,7 @@ export function isServerState(value: unknown): value is ServerState {
     typeof state.syncing === 'boolean' &&
     typeof state.signedIn === 'boolean' &&
     typeof state.dataVersion === 'string' &&
+    typeof state.lastEventId === 'string' &&
     (state.nextRunAt === null || typeof state.nextRunAt === 'string')
   );
 }

@@ -68,17 +68,19 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
  * page: refused. Anywhere, a request that changes something must come from this origin (its
  * Origin, when a browser sends one, is ours), so a form or fetch on another site cannot post here.
  */
-function sameSite(host: string): MiddlewareHandler {
+function sameSite(host: string, publicOrigin: string | null): MiddlewareHandler {
   const loopback = LOOPBACK_NAMES.has(host) || host === '::1';
+  const publicHost = publicOrigin === null ? null : new URL(publicOrigin).host;
   return async (c, next) => {
     const requestHost = c.req.header('host') ?? new URL(c.req.url).host;
     const name = requestHost.replace(/:\d+$/, '');
-    if (loopback && !LOOPBACK_NAMES.has(name)) {
-      return json(c, 421, 'wrong_host', 'This server answers only to localhost');
+    if (loopback && !LOOPBACK_NAMES.has(name) && requestHost !== publicHost) {
+      return json(c, 421, 'wrong_host', 'This server answers only to localhost (and FOLIO_PUBLIC_ORIGIN)');
     }
     const origin = c.req.header('origin');
     const changes = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
-    if (changes && origin !== undefined && origin !== `${new URL(c.req.url).protocol}//${requestHost}`) {
+    const own = `${new URL(c.req.url).protocol}//${requestHost}`;
+    if (changes && origin !== undefined && origin !== own && origin !== publicOrigin) {
       return json(c, 403, 'cross_origin', 'Requests that change something must come from this app');
     }
     await next();
@@ -152,6 +154,8 @@ export function createAppRoutes(
   options: Pick<AppServerOptions, 'distDir' | 'now'> & {
     /** The address it listens on; on loopback only loopback host names are answered. */
     host?: string;
+    /** The origin browsers reach it at through a reverse proxy (serverConfig.ts). */
+    publicOrigin?: string | null;
     /** Serve the built-in demo cloud (default); a server syncing a real cloud does not. */
     serveDemo?: boolean;
     mounts?: Record<string, Hono>;
@@ -175,7 +179,7 @@ export function createAppRoutes(
   // No referrer leaves this origin; within it, a form post keeps its real Origin (sameSite checks it).
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'same-origin' }));
   app.use(compress());
-  app.use(sameSite(options.host ?? '127.0.0.1'));
+  app.use(sameSite(options.host ?? '127.0.0.1', options.publicOrigin ?? null));
   if (options.serveDemo ?? true) app.route(DEMO_CLOUD_PATH, demoCloudRoutes(demo));
   // For a container's health check: answers while the server does, asks for no secret, says nothing.
   app.get('/health', (c) => c.json({ ok: true }));

@@ -44,7 +44,12 @@ export interface ServerAuth {
   routes: Hono;
 }
 
-export function createServerAuth(secret: string | null, now: () => number): ServerAuth {
+export function createServerAuth(
+  secret: string | null,
+  now: () => number,
+  /** Browsers reach the server over HTTPS through a proxy: the cookie is then `Secure`. */
+  publicOrigin: string | null = null,
+): ServerAuth {
   const seal = (key: string, expires: string) =>
     createHmac('sha256', key).update(`folio-sync session until ${expires}`).digest('hex');
   /** A cookie this server made, not yet expired. */
@@ -81,7 +86,10 @@ export function createServerAuth(secret: string | null, now: () => number): Serv
       sameSite: 'Strict',
       path: '/',
       maxAge: SESSION_SECONDS,
-      secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+      secure:
+        new URL(c.req.url).protocol === 'https:' ||
+        publicOrigin?.startsWith('https:') === true ||
+        c.req.header('x-forwarded-proto') === 'https',
     });
     return c.redirect('/', 303);
   });

@@ -14,6 +14,11 @@ export interface ServerConfig {
   refreshToken: string | null;
   /** Asked of every API and event-stream request; required off loopback. */
   secret: string | null;
+  /**
+   * The origin browsers use when a reverse proxy stands in front (`https://folio.example.com`):
+   * its host is answered and its pages may post, even with the server bound to loopback.
+   */
+  publicOrigin: string | null;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +44,15 @@ function url(name: string, value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/** An origin alone: scheme, host and port, nothing after. */
+function origin(name: string, value: string): string {
+  const parsed = new URL(url(name, value));
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) {
+    throw new ConfigError(`${name} must be an origin such as https://folio.example.com, not "${value}"`);
+  }
+  return parsed.origin;
+}
+
 export function readServerConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const text = (name: string): string | null => {
     const value = env[name]?.trim();
@@ -61,9 +75,11 @@ export function readServerConfig(env: Readonly<Record<string, string | undefined
   if (secret === null && !isLoopbackHost(host)) {
     throw new ConfigError(`HOST=${host} lets other machines reach the server: set FOLIO_SERVER_SECRET too`);
   }
+  const publicOrigin = text('FOLIO_PUBLIC_ORIGIN');
   return {
     port,
     host,
+    publicOrigin: publicOrigin && origin('FOLIO_PUBLIC_ORIGIN', publicOrigin),
     dataDir: text('DATA_DIR') ?? './data',
     apiUrl: apiUrl && url('FOLIO_API_URL', apiUrl),
     authUrl: authUrl && url('FOLIO_AUTH_URL', authUrl),

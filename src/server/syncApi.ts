@@ -3,6 +3,7 @@
  * Server-Sent Events, read what the app shows, and set or clear the refresh token (which is never
  * sent back). When the server has a secret, every request must present it (serverAuth.ts).
  */
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
@@ -48,8 +49,8 @@ export interface SyncApiDeps {
   /** The cloud this server syncs; null for the built-in demo cloud. */
   cloud: { apiUrl: string; authUrl: string } | null;
   /**
-   * Names the database's current content: it changes whenever the data browsers copy changes.
-   * The offline copy's ETag.
+   * Names the database's current state in this run: it changes whenever the data browsers copy
+   * changes, so a browser holding the copy of this version asks for nothing.
    */
   dataVersion(): string;
   /** Something the API wrote changed the data (a review decision). */
@@ -85,9 +86,11 @@ const ReviewDecisionSchema = v.variant('kind', [
 
 const gzipAsync = promisify(gzip);
 
-/** The offline copy of one data version, compressed once however many browsers fetch it. */
+/** The offline copy of one data version, hashed and compressed once however many browsers fetch it. */
 interface Snapshot {
   version: string;
+  /** A hash of the bytes: the same data gives the same tag, across restarts too. */
+  etag: string;
   raw: Uint8Array;
   gzipped: Promise<Uint8Array>;
 }
@@ -126,9 +129,11 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
   );
 
   api.post('/connect/sync', (c) => {
-    // Joins a running sync; the outcome arrives on the event stream.
+    // Joins a running sync; the outcome arrives on the event stream, after the event named here
+    // (a completion before it is of an earlier sync).
+    const after = events.lastId();
     runner.request('manual').catch(() => undefined);
-    return c.json({ syncing: true }, 202);
+    return c.json({ syncing: true, after }, 202);
   });
 
   api.get('/connect/state', (c) => {
@@ -140,20 +145,26 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       nextRunAt: next === null ? null : new Date(next).toISOString(),
       cloud: deps.cloud,
       dataVersion: deps.dataVersion(),
+      lastEventId: events.lastId(),
     });
   });
 
   // The browsers' offline copy (docs/architecture.md, "Server mode"): fetched again only when the
-  // data changed, by ETag.
+  // data changed. The ETag hashes the bytes; X-Data-Version names the state they are of.
   api.get('/database', async (c) => {
     const version = deps.dataVersion();
-    const etag = `"${version}"`;
-    const headers = { etag, 'cache-control': 'private, no-cache', vary: 'Accept-Encoding' };
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     if (snapshot?.version !== version) {
       const raw = deps.snapshot();
-      snapshot = { version, raw, gzipped: gzipAsync(raw) };
+      const etag = `"${createHash('sha256').update(raw).digest('base64url')}"`;
+      snapshot = { version, etag, raw, gzipped: gzipAsync(raw) };
     }
+    const headers = {
+      etag: snapshot.etag,
+      'x-data-version': version,
+      'cache-control': 'private, no-cache',
+      vary: 'Accept-Encoding',
+    };
+    if (c.req.header('if-none-match') === snapshot.etag) return c.body(null, 304, headers);
     const type = { ...headers, 'content-type': 'application/vnd.sqlite3' };
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       const body = await snapshot.gzipped;
@@ -174,7 +185,10 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       const enqueue = (entry: LoggedEvent) => {
         chain = chain.then(() => send(entry));
       };
-      for (const entry of events.since(c.req.header('last-event-id'))) enqueue(entry);
+      // A reconnect names the last event it saw (Last-Event-ID), a fresh start the state it read
+      // (`?after=`); with neither, only what comes next.
+      const after = c.req.header('last-event-id') ?? c.req.query('after');
+      if (after !== undefined) for (const entry of events.since(after)) enqueue(entry);
       const unsubscribe = events.subscribe(enqueue);
       const keepAlive = setInterval(() => {
         chain = chain.then(() => stream.write(': keep-alive\n\n').then(() => undefined));
@@ -195,12 +209,18 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
     });
   });
   api.post('/activities/:id/review', async (c) => {
+    if (!c.req.header('content-type')?.startsWith('application/json')) {
+      return c.json({ error: 'unsupported_media_type', message: 'Send the decision as application/json' }, 415);
+    }
     const body: unknown = await c.req.json().catch(() => undefined);
     const decision = v.safeParse(ReviewDecisionSchema, body);
     if (!decision.success) {
       return badRequest(c, 'Send {"kind": "confirm" | "delete"} or {"kind": "correct", "correction": {…}} as JSON');
     }
     const id = c.req.param('id');
+    // As in the browser, a decision waits for a running sync: the sync settles an account's
+    // activities at its end, and must not meet a decision halfway.
+    while (runner.isRunning()) await runner.settled();
     if (!getActivity(db, id)) {
       return c.json({ error: 'not_found', message: `There is no activity ${id}: it may have been deleted` }, 404);
     }
@@ -231,8 +251,10 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
     }
     setSetting(db, 'cloud.refreshToken', token.trim());
     deps.onSessionChange();
+    // Signed in: a sync starts, whose completion comes on the event stream after `after`.
+    const after = events.lastId();
     runner.request('manual').catch(() => undefined);
-    return c.body(null, 204);
+    return c.json({ syncing: true, after }, 202);
   });
   api.delete('/session', (c) => {
     setSetting(db, 'cloud.refreshToken', null);

@@ -19,7 +19,7 @@ import { DEMO_CLOUD_PATH, DEMO_REFRESH_TOKEN } from '../demo/demoDefaults.ts';
 import { listen } from '../demo/serveHandlers.ts';
 import { fetchHttp } from '../platform/fetchHttp.ts';
 import { openFileDatabase } from '../storage/node/fileDatabase.ts';
-import { shareableSnapshot } from '../storage/node/snapshot.ts';
+import { removeLeftoverSnapshots, shareableSnapshot } from '../storage/node/snapshot.ts';
 import { adoptSuppliedRefreshToken } from '../storage/node/suppliedToken.ts';
 import { getSetting, setSetting } from '../storage/settings.ts';
 import { settingsCredentials } from '../storage/settingsCredentials.ts';
@@ -58,6 +58,7 @@ const DATABASE_FILE = 'folio.sqlite';
 export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer> {
   const { config, clock, log } = deps;
   mkdirSync(config.dataDir, { recursive: true });
+  removeLeftoverSnapshots(config.dataDir);
   const db = openFileDatabase(join(config.dataDir, DATABASE_FILE));
   if (config.refreshToken) adoptSuppliedRefreshToken(db, config.refreshToken);
   if (!config.apiUrl && !getSetting(db, 'cloud.refreshToken')) setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN);
@@ -65,7 +66,8 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
   const bootId = clock.now().toString(36);
   const events = createEventLog(bootId);
   // Every write of the engine is followed by an event, so counting events (and the API's own
-  // writes) names each state of the data; the boot id covers what recovery wrote at start.
+  // writes) names each state of the data in this run; the boot id covers what recovery wrote at
+  // start. (The offline copy's ETag is a hash of its bytes, which also holds across restarts.)
   let changes = 0;
   const emit: EmitSyncEvent = (event) => {
     changes++;
@@ -102,7 +104,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     },
     onError: (error) => log.warn(`Scheduled sync failed: ${String(error)}`),
   });
-  const auth = createServerAuth(config.secret, clock.now);
+  const auth = createServerAuth(config.secret, clock.now, config.publicOrigin);
   const api = createSyncApi({
     db,
     clock,
@@ -116,7 +118,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     dataChanged: () => {
       changes++;
     },
-    snapshot: () => shareableSnapshot(db),
+    snapshot: () => shareableSnapshot(db, config.dataDir),
     requireSecret: auth.requireSecret,
     onSessionChange: () => {
       client = null;
@@ -127,6 +129,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     distDir: deps.distDir,
     now: clock.now,
     host: config.host,
+    publicOrigin: config.publicOrigin,
     serveDemo: !config.apiUrl,
     mounts: { '/api': api, '/signin': auth.routes },
   });

@@ -9,8 +9,11 @@ export type SettingKey =
   /** SHA-256 of the last refresh token given on the command line or in the environment. */
   | 'cloud.suppliedTokenHash';
 
-/** Never leave the device or server that holds them: not in an exported or shared copy. */
-export const SECRET_SETTINGS: readonly SettingKey[] = ['cloud.refreshToken', 'cloud.suppliedTokenHash'];
+/**
+ * What a copy handed to others (a server's browsers) may keep: where the cloud is, never how to
+ * sign in to it. Anything not listed, including any setting added later, stays behind.
+ */
+export const SHAREABLE_SETTINGS: readonly SettingKey[] = ['cloud.apiUrl', 'cloud.authUrl', 'cloud.apiKey'];
 
 export function getSetting(db: SqlDatabase, key: SettingKey): string | null {
   return db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key])?.value ?? null;

@@ -20,7 +20,16 @@ let scheduled: (() => unknown)[];
 
 const startServer = (secret: string | null = null) =>
   startSyncServer({
-    config: { port: 0, host: '127.0.0.1', dataDir, apiUrl: null, authUrl: null, refreshToken: null, secret },
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      apiUrl: null,
+      authUrl: null,
+      refreshToken: null,
+      secret,
+      publicOrigin: null,
+    },
     distDir: inject('appDir'),
     clock: systemClock,
     sleep: systemSleep,
@@ -102,10 +111,21 @@ describe('the app in server mode', () => {
     await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 30_000 });
     expect(copies()).toBe(1);
 
-    // A reload when nothing changed asks the state, not the data.
+    // A reload when nothing changed asks the state, not the data, and hears no old sync again.
     await page.reload();
     await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
     expect(copies()).toBe(1);
+    await page.waitForTimeout(500);
+    await expect(page.getByText('New accounts found').count()).resolves.toBe(0);
+
+    // The data changes on the server: the copy follows, once.
+    const before = await activityCount(page);
+    server.demo.setScenario({ newTrades: 1 });
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await page
+      .getByText(`${(before + 1).toLocaleString('en-US')} activities, newest first`)
+      .waitFor({ timeout: 10_000 });
+    expect(copies()).toBe(2);
 
     await browser.context.setOffline(true);
     await page.reload();
@@ -116,7 +136,8 @@ describe('the app in server mode', () => {
     await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: /Connect/ }).click();
     await expect(page.locator('.account-rows li').count()).resolves.toBe(5);
-    expect(cloudSyncs()).toBe(1);
+    // The two syncs the test asked of the server, and none of the browser's own.
+    expect(cloudSyncs()).toBe(2);
   });
 
   it('with a secret, offers its sign-in page, and then works like any other', async () => {

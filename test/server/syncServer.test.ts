@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,9 +22,10 @@ import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts
 let dir: string;
 const fired: (() => unknown)[] = [];
 const started: SyncServer[] = [];
+const dataDirs = new Map<SyncServer, string>();
 
 async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
-  const dataDir = join(dir, `data-${started.length}`);
+  const dataDir = config.dataDir ?? join(dir, `data-${started.length}`);
   const server = await startSyncServer({
     config: {
       port: 0,
@@ -33,6 +35,7 @@ async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
       authUrl: null,
       refreshToken: null,
       secret: null,
+      publicOrigin: null,
       ...config,
     },
     distDir: join(dir, 'dist'),
@@ -47,6 +50,7 @@ async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
     keepAliveMs: 100,
   });
   started.push(server);
+  dataDirs.set(server, dataDir);
   return server;
 }
 
@@ -142,9 +146,9 @@ describe('server mode', () => {
     expect(profileRequests(server) - before).toBe(1);
   });
 
-  it('replays what a reconnecting browser missed, from its Last-Event-ID', async () => {
-    const first = await readStream(server.url, (events) => events.some((event) => !event.comment));
-    const lastSeen = first.find((event) => !event.comment)?.id ?? '';
+  it('replays what a reconnecting browser missed, from its Last-Event-ID, and a fresh one nothing', async () => {
+    const lastSeen = ((await (await fetch(`${server.url}/api/connect/state`)).json()) as { lastEventId: string })
+      .lastEventId;
     await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
     await server.runner.settled();
     const replayed = await readStream(server.url, (events) => completes(events).length > 0, {
@@ -157,6 +161,9 @@ describe('server mode', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(replayed.map((event) => event.event)).toContain('broker:sync-start');
     expect(completes(replayed).length).toBeGreaterThan(0);
+    // A browser that names nothing it saw gets what comes next, not the history of every sync.
+    const fresh = await readStream(server.url, (events) => events.some((event) => event.comment));
+    expect(fresh.filter((event) => !event.comment)).toEqual([]);
   });
 
   it('keeps a quiet stream alive with comments', async () => {
@@ -231,8 +238,8 @@ describe('server mode', () => {
       body: JSON.stringify({ refreshToken: DEMO_REFRESH_TOKEN }),
       headers: { 'content-type': 'application/json' },
     });
-    expect(put.status).toBe(204);
-    expect(await put.text()).toBe('');
+    expect(put.status).toBe(202);
+    expect(await put.text()).not.toContain(DEMO_REFRESH_TOKEN);
     await server.runner.settled();
     const state = await (await fetch(`${server.url}/api/connect/state`)).text();
     expect(JSON.parse(state)).toMatchObject({ signedIn: true });
@@ -244,13 +251,22 @@ describe('server mode', () => {
     const first = await version();
     const response = await fetch(`${server.url}/api/database`, { headers: { 'accept-encoding': 'gzip' } });
     expect(response.status).toBe(200);
-    expect(response.headers.get('etag')).toBe(`"${first}"`);
+    expect(response.headers.get('x-data-version')).toBe(first);
+    const etag = response.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]{43}"$/);
     expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(response.headers.get('content-type')).toBe('application/vnd.sqlite3');
     const bytes = Buffer.from(await response.arrayBuffer());
     // Rollback-journal mode (header bytes 18 and 19), so sql.js opens it as it is.
     expect([bytes[18], bytes[19]]).toEqual([1, 1]);
-    expect(bytes.includes(Buffer.from(DEMO_REFRESH_TOKEN))).toBe(false);
+    // The token the server holds now (the demo cloud rotates it), nowhere in the bytes.
+    const held = new Database(join(dataDirs.get(server) ?? '', 'folio.sqlite'), { readonly: true });
+    const token = held.prepare("SELECT value FROM settings WHERE key = 'cloud.refreshToken'").get() as {
+      value: string;
+    };
+    held.close();
+    expect(token.value.length).toBeGreaterThan(10);
+    expect(bytes.includes(Buffer.from(token.value))).toBe(false);
     const copy = new Database(bytes);
     try {
       expect(copy.prepare("SELECT COUNT(*) AS n FROM settings WHERE key = 'cloud.refreshToken'").get()).toEqual({
@@ -262,13 +278,56 @@ describe('server mode', () => {
       copy.close();
     }
 
-    const again = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': `"${first}"` } });
+    const again = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
     await server.runner.settled();
     expect(await version()).not.toBe(first);
-    const changed = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': `"${first}"` } });
+    const changed = await fetch(`${server.url}/api/database`, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('applies a review decision only once a running sync has finished', async () => {
+    const server = await start();
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    const flagged = (await (await fetch(`${server.url}/api/activities?needsReview=true`)).json()) as {
+      items: { id: string }[];
+    };
+    const id = flagged.items[0]?.id ?? '';
+    server.demo.setScenario({ pageDelayMs: 30 });
+    try {
+      await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+      expect(server.runner.isRunning()).toBe(true);
+      const decided = await fetch(`${server.url}/api/activities/${id}/review`, {
+        method: 'POST',
+        body: '{"kind": "confirm"}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(decided.status).toBe(204);
+      expect(server.runner.isRunning()).toBe(false);
+      const text = await fetch(`${server.url}/api/activities/${id}/review`, {
+        method: 'POST',
+        body: '{"kind": "confirm"}',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(text.status).toBe(415);
+    } finally {
+      server.demo.setScenario({});
+    }
+  });
+
+  it('tags the same data the same after a restart, so browsers holding it download nothing', async () => {
+    const dataDir = join(dir, 'restarted');
+    const before = await start({ dataDir });
+    await fetch(`${before.url}/api/connect/sync`, { method: 'POST' });
+    await before.runner.settled();
+    const etag = (await fetch(`${before.url}/api/database`)).headers.get('etag') ?? '';
+    await before.close();
+    const after = await start({ dataDir });
+    const again = await fetch(`${after.url}/api/database`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
   });
 
   it('takes review decisions, and refuses a bad one with a clear 4xx', async () => {
@@ -416,6 +475,32 @@ describe('signing a browser in', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  /** A request as the proxy forwards it: the public Host, the browser's Origin. */
+  const viaProxy = (url: string, path: string, headers: Record<string, string>, method = 'GET') =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+      const request = httpRequest(new URL(path, url), { method, headers }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, headers: response.headers });
+      });
+      request.on('error', reject);
+      request.end(method === 'POST' && path === '/signin' ? 'secret=a-long-enough-server-secret' : undefined);
+    });
+
+  it('answers FOLIO_PUBLIC_ORIGIN on loopback, takes posts from its pages, and marks the cookie Secure', async () => {
+    const server = await start({ publicOrigin: 'https://folio.example.com', secret: 'a-long-enough-server-secret' });
+    const host = { host: 'folio.example.com' };
+    expect((await viaProxy(server.url, '/health', host)).status).toBe(200);
+    expect((await viaProxy(server.url, '/health', { host: 'evil.example' })).status).toBe(421);
+    const form = { ...host, origin: 'https://folio.example.com', 'content-type': 'application/x-www-form-urlencoded' };
+    const signedIn = await viaProxy(server.url, '/signin', form, 'POST');
+    expect(signedIn.status).toBe(303);
+    expect(String(signedIn.headers['set-cookie'])).toContain('Secure');
+    const elsewhere = { ...form, origin: 'https://evil.example' };
+    expect((await viaProxy(server.url, '/signin', elsewhere, 'POST')).status).toBe(403);
+  });
+});
+
 describe('server configuration', () => {
   it('has defaults for everything', () => {
     expect(readServerConfig({})).toEqual({
@@ -426,6 +511,7 @@ describe('server configuration', () => {
       authUrl: null,
       refreshToken: null,
       secret: null,
+      publicOrigin: null,
     });
   });
 
@@ -436,6 +522,7 @@ describe('server configuration', () => {
     [{ FOLIO_API_URL: 'ftp://x', FOLIO_AUTH_URL: 'https://auth' }, 'FOLIO_API_URL must be an http or https URL'],
     [{ HOST: '0.0.0.0' }, 'HOST=0.0.0.0 lets other machines reach the server: set FOLIO_SERVER_SECRET too'],
     [{ FOLIO_SERVER_SECRET: 'short' }, 'FOLIO_SERVER_SECRET must be at least 16 characters'],
+    [{ FOLIO_PUBLIC_ORIGIN: 'https://folio.example/app' }, 'FOLIO_PUBLIC_ORIGIN must be an origin such as'],
   ])('refuses %j', (env, message) => {
     expect(() => readServerConfig(env)).toThrow(ConfigError);
     expect(() => readServerConfig(env)).toThrow(message);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { createStore, del } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
@@ -37,6 +38,7 @@ async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
       authUrl: null,
       refreshToken: null,
       secret: null,
+      publicOrigin: null,
       ...config,
     },
     distDir: join(dir, 'dist'),
@@ -106,7 +108,8 @@ describe("the offline copy of the server's data", () => {
     expect(await pullServerCopy(deps(server), (await stateOf(server)).dataVersion)).toBe(false);
     expect(asked).toHaveLength(1);
     expect(await pullServerCopy(deps(server), null)).toBe(false);
-    expect(asked[1]).toMatchObject({ status: 304, ifNoneMatch: `"${(await stateOf(server)).dataVersion}"` });
+    const etag = (await fetch(`${server.url}/api/database`)).headers.get('etag');
+    expect(asked[1]).toMatchObject({ status: 304, ifNoneMatch: etag });
 
     server.demo.setScenario({ newTrades: 2 });
     await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
@@ -119,9 +122,22 @@ describe("the offline copy of the server's data", () => {
   });
 
   it('says the server wants its secret, and keeps what it had', async () => {
-    const server = await start({ secret: 'a-long-enough-server-secret' });
-    await expect(pullServerCopy(deps(server), 'v')).rejects.toThrow(/needs its secret/);
-    expect(broadcasts).toEqual([]);
-    expect(await idbReader(SERVER_DATABASE_KEY).load()).toBeUndefined();
+    const open = await start();
+    expect(await pullServerCopy(deps(open), null)).toBe(true);
+    const kept = await idbReader(SERVER_DATABASE_KEY).load();
+    const locked = await start({ secret: 'a-long-enough-server-secret' });
+    await expect(pullServerCopy(deps(locked), 'another-version')).rejects.toThrow(/needs its secret/);
+    expect(broadcasts).toHaveLength(1);
+    const after = await idbReader(SERVER_DATABASE_KEY).load();
+    expect(after && kept && Buffer.from(after).equals(Buffer.from(kept))).toBe(true);
+  });
+
+  it('fetches the copy again if it went missing, whatever version it was of', async () => {
+    const server = await start();
+    const version = (await stateOf(server)).dataVersion;
+    expect(await pullServerCopy(deps(server), version)).toBe(true);
+    await del(SERVER_DATABASE_KEY, createStore('folio-sync', 'files'));
+    expect(await pullServerCopy(deps(server), version)).toBe(true);
+    expect(asked.map((request) => request.ifNoneMatch)).toEqual([null, null]);
   });
 });

@@ -15,6 +15,7 @@ import { startAppServer } from '../../src/server/appServer.ts';
 import type { ServerConfig } from '../../src/server/serverConfig.ts';
 import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
 import { connectServer, detectAppMode } from '../../src/ui/pwa/serverConnection.ts';
+import { openTestEventSource } from '../support/eventSource.ts';
 
 let dir: string;
 const closers: (() => Promise<void>)[] = [];
@@ -29,6 +30,7 @@ async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
       authUrl: null,
       refreshToken: null,
       secret: null,
+      publicOrigin: null,
       ...config,
     },
     distDir: join(dir, 'dist'),
@@ -53,27 +55,34 @@ afterAll(async () => {
 
 /** The page's fetch: paths are relative to the server that served it. */
 const pageFetch =
-  (origin: string, posts: string[] = []) =>
-  (input: string | URL | Request, init?: RequestInit) => {
-    if (init?.method && init.method !== 'GET') posts.push(`${init.method} ${String(input)}`);
+  (origin: string, posts: string[] = [], hold?: (path: string) => Promise<void>) =>
+  async (input: string | URL | Request, init?: RequestInit) => {
+    if (init?.method && init.method !== 'GET') {
+      posts.push(`${init.method} ${String(input)}`);
+      await hold?.(String(input));
+    }
     return fetch(new URL(String(input), origin), init);
   };
 
-/** A page connected to `server`: its stream is the server's event log; its worker records pulls. */
-function connectPage(server: SyncServer, { live = true }: { live?: boolean } = {}) {
+const stateOf = async (server: SyncServer) =>
+  (await (await fetch(`${server.url}/api/connect/state`)).json()) as ServerState;
+
+interface PageOptions {
+  /** Hands the page a stream of the test's making instead of the server's. */
+  openEvents?: (url: string) => EventStream;
+  /** Holds a POST until the promise settles. */
+  hold?: (path: string) => Promise<void>;
+  pollMs?: number;
+}
+
+type EventStream = Parameters<typeof connectServer>[0]['openEvents'] extends (url: string) => infer S ? S : never;
+
+/** A page connected to `server` as main.tsx connects it: real HTTP, a real event stream; its worker records pulls. */
+async function connectPage(server: SyncServer, options: PageOptions = {}) {
   const pulls: (string | null)[] = [];
   const posts: string[] = [];
-  const listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  const dispatch = (type: string, data = '') => {
-    for (const listener of listeners.get(type) ?? []) listener(new MessageEvent(type, { data }));
-  };
-  if (live) {
-    const unsubscribe = server.events.subscribe((entry) =>
-      dispatch(entry.event.type, JSON.stringify(entry.event.payload)),
-    );
-    closers.push(() => Promise.resolve(void unsubscribe()));
-  }
   const warnings: string[] = [];
+  const opened: string[] = [];
   const connection = connectServer({
     worker: {
       send: ((command: Command) => {
@@ -83,19 +92,28 @@ function connectPage(server: SyncServer, { live = true }: { live?: boolean } = {
       }) as never,
       onBroadcast: () => () => undefined,
     },
-    fetch: pageFetch(server.url, posts),
-    openEvents: () => ({
-      addEventListener: (type, listener) => listeners.set(type, [...(listeners.get(type) ?? []), listener]),
-    }),
+    fetch: pageFetch(server.url, posts, options.hold),
+    openEvents: (url) => {
+      opened.push(url);
+      if (options.openEvents) return options.openEvents(url);
+      const source = openTestEventSource(new URL(url, server.url).href);
+      closers.push(() => Promise.resolve(source.close()));
+      return source;
+    },
     version: 'test-build',
-    initial: null,
+    initial: await stateOf(server),
     locked: false,
     warn: (message) => warnings.push(message),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   const heard: Broadcast[] = [];
   connection.onBroadcast((message) => heard.push(message));
-  return { connection, pulls, posts, heard, warnings, dispatch };
+  // As main.tsx does once the page is up.
+  await connection.send({ type: 'status' });
+  return { connection, pulls, posts, heard, warnings, opened };
 }
+
+const completions = (heard: Broadcast[]) => heard.filter((message) => message.type === 'broker:sync-complete');
 
 describe('finding the server', () => {
   it('is server mode where a Folio Sync server answers, and the browser on its own anywhere else', async () => {
@@ -117,16 +135,19 @@ describe('finding the server', () => {
     // A static host that answers every path with the app.
     const html = () => Promise.resolve(new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }));
     expect((await detectAppMode(html, 'server')).mode).toBe('browser');
-    // Offline: what it found last time.
+    // Offline, or a proxy's error while the server restarts: what it found last time.
     const offline = () => Promise.reject(new TypeError('Failed to fetch'));
     expect(await detectAppMode(offline, 'server')).toEqual({ mode: 'server', state: null, locked: false });
+    const restarting = () => Promise.resolve(new Response('Bad gateway', { status: 502 }));
+    expect((await detectAppMode(restarting, 'server')).mode).toBe('server');
+    expect((await detectAppMode(restarting, 'browser')).mode).toBe('browser');
   });
 });
 
 describe('a page following the server', () => {
   it('Sync Now posts to the server and answers with the sync its stream completes; the copy follows', async () => {
     const server = await start();
-    const page = connectPage(server);
+    const page = await connectPage(server);
     const result = (await page.connection.send({ type: 'sync', trigger: 'manual' })) as SyncResult;
     expect(result).toMatchObject({ success: true, skipped: null });
     expect(result.accountsSynced).toBeGreaterThan(0);
@@ -135,18 +156,46 @@ describe('a page following the server', () => {
     expect(types).toContain('broker:sync-start');
     expect(types).toContain('broker:sync-progress');
     expect(types).toContain('broker:sync-complete');
-    // The status the tab shows comes from the server, with its schedule.
-    await expect.poll(() => page.heard.some((message) => message.type === 'cloud:changed')).toBe(true);
     const status = page.heard.find((message) => message.type === 'cloud:changed');
     expect(status?.payload).toMatchObject({ signedIn: true, cloud: null, version: 'test-build', server: {} });
     // Asked for the copy of the data the sync left.
-    const state = (await (await fetch(`${server.url}/api/connect/state`)).json()) as ServerState;
+    const state = await stateOf(server);
     await expect.poll(() => page.pulls.at(-1)).toBe(state.dataVersion);
+  });
+
+  it('a new tab hears what comes next, not the history of every sync before it', async () => {
+    const server = await start();
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    const page = await connectPage(server);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(completions(page.heard)).toEqual([]);
+    await page.connection.send({ type: 'sync', trigger: 'manual' });
+    expect(completions(page.heard)).toHaveLength(1);
+  });
+
+  it('answers Sync Now with its own sync, not one that completed while its request was on the way', async () => {
+    const server = await start();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const page = await connectPage(server, { hold: () => held });
+    const manual = page.connection.send({ type: 'sync', trigger: 'manual' });
+    // A scheduled sync with new trades runs and completes while the click's request waits.
+    server.demo.setScenario({ newTrades: 2 });
+    await server.runner.request('auto');
+    await expect.poll(() => completions(page.heard).length).toBe(1);
+    server.demo.setScenario({});
+    release();
+    const result = (await manual) as SyncResult;
+    expect(result.activitiesSynced.activitiesUpserted).toBe(0);
+    expect(completions(page.heard)).toHaveLength(2);
   });
 
   it('a tab coming back never syncs the cloud: the server syncs on its schedule', async () => {
     const server = await start();
-    const page = connectPage(server);
+    const page = await connectPage(server);
     const result = (await page.connection.send({ type: 'sync', trigger: 'auto' })) as SyncResult;
     expect(result.skipped).toBe('not-due');
     expect(page.posts).toEqual([]);
@@ -160,38 +209,75 @@ describe('a page following the server', () => {
     const flagged = async () =>
       (await (await fetch(`${server.url}/api/activities?needsReview=true`)).json()) as { items: { id: string }[] };
     const id = (await flagged()).items[0]?.id ?? '';
-    const page = connectPage(server);
+    const page = await connectPage(server);
     await page.connection.send({ type: 'review-activity', id, decision: { kind: 'confirm' } });
     expect((await flagged()).items).toEqual([]);
-    const state = (await (await fetch(`${server.url}/api/connect/state`)).json()) as ServerState;
-    expect(page.pulls.at(-1)).toBe(state.dataVersion);
+    expect(page.pulls.at(-1)).toBe((await stateOf(server)).dataVersion);
     await expect(
       page.connection.send({ type: 'review-activity', id: 'no-such-activity', decision: { kind: 'confirm' } }),
     ).rejects.toThrow(/There is no activity no-such-activity/);
   });
 
   it('says plainly what only a browser of its own does, and when the server wants its secret', async () => {
-    const server = await start({ secret: 'a-long-enough-server-secret' });
-    const page = connectPage(server);
+    const server = await start();
+    const page = await connectPage(server);
     await expect(page.connection.send({ type: 'use-demo' })).rejects.toThrow(/FOLIO_API_URL/);
     await expect(page.connection.send({ type: 'import-database', bytes: new ArrayBuffer(8) })).rejects.toThrow(
       /import files into a browser of your own/,
     );
-    expect(page.connection.locked.value).toBe(false);
-    await expect(page.connection.send({ type: 'status' })).rejects.toThrow(/needs its secret/);
-    expect(page.connection.locked.value).toBe(true);
+    const locked = await start({ secret: 'a-long-enough-server-secret' });
+    const lockedPage = connectServer({
+      worker: { send: (() => Promise.resolve({ changed: false })) as never, onBroadcast: () => () => undefined },
+      fetch: pageFetch(locked.url),
+      openEvents: () => {
+        throw new Error('A locked page opens no stream');
+      },
+      version: 'test-build',
+      initial: null,
+      locked: true,
+      warn: () => undefined,
+    });
+    expect(lockedPage.locked.value).toBe(true);
+    await expect(lockedPage.send({ type: 'status' })).rejects.toThrow(/needs its secret/);
   });
 
-  it('a Sync Now whose completion the stream never brought ends when the stream reconnects', async () => {
+  it('a Sync Now whose completion the stream never brings ends once the server says twice it is idle', async () => {
     const server = await start();
-    // The stream is down (the server restarted mid-sync, say): no event reaches this page.
-    const page = connectPage(server, { live: false });
-    const waiting = page.connection.send({ type: 'sync', trigger: 'manual' });
-    await expect.poll(() => server.demo.requests.length).toBeGreaterThan(0);
-    await server.runner.settled();
-    // Reconnected: the server is not syncing, so no completion is coming; the page stops waiting.
-    page.dispatch('open');
-    const result = (await waiting) as SyncResult;
-    expect(result).toMatchObject({ skipped: 'busy', message: expect.stringMatching(/sync again/) });
+    // A stream that stays open and says nothing (the server restarted and lost its history, say).
+    const silent = { readyState: 1, addEventListener: () => undefined };
+    const page = await connectPage(server, { openEvents: () => silent, pollMs: 50 });
+    const result = (await page.connection.send({ type: 'sync', trigger: 'manual' })) as SyncResult;
+    expect(result).toMatchObject({ skipped: 'busy', message: expect.stringMatching(/did not say how the sync ended/) });
+    expect(server.runner.isRunning()).toBe(false);
+  });
+
+  it('opens the stream again when it closes for good, from the last event it saw', async () => {
+    const server = await start();
+    let first = true;
+    const page = await connectPage(server, {
+      openEvents: (url) => {
+        if (first) {
+          first = false;
+          // A reconnect answered with an error: an EventSource closes and stays closed.
+          const listeners: ((event: MessageEvent<string>) => void)[] = [];
+          setTimeout(() => {
+            for (const listener of listeners) listener(new MessageEvent('error'));
+          }, 10);
+          return {
+            readyState: 2,
+            addEventListener: (type: string, listener: (event: MessageEvent<string>) => void) => {
+              if (type === 'error') listeners.push(listener);
+            },
+          };
+        }
+        const source = openTestEventSource(new URL(url, server.url).href);
+        closers.push(() => Promise.resolve(source.close()));
+        return source;
+      },
+    });
+    await expect.poll(() => page.opened.length, { timeout: 5000 }).toBe(2);
+    expect(page.opened[1]).toMatch(/^\/api\/events\/stream\?after=/);
+    await page.connection.send({ type: 'sync', trigger: 'manual' });
+    expect(completions(page.heard)).toHaveLength(1);
   });
 });

@@ -39,11 +39,12 @@ function SyncStatusCard({ models }: { models: AppModels }) {
 }
 
 /** In server mode the server's schedule; in the browser, the user's return. */
-function nextAutoSync({ sync, now }: AppModels): string {
-  const server = sync.cloud.value?.server;
-  if (!server) return 'Next auto-sync: when you return to the app';
-  if (server.nextRunAt === null) return 'Next auto-sync: not scheduled';
-  return `Next auto-sync: ${formatIn(Date.parse(server.nextRunAt), now.value)}`;
+function nextAutoSync({ server, sync, now }: AppModels): string {
+  if (server === null) return 'Next auto-sync: when you return to the app';
+  const nextRunAt = sync.cloud.value?.server?.nextRunAt;
+  if (nextRunAt === undefined) return "Next auto-sync: on the server's schedule";
+  if (nextRunAt === null) return 'Next auto-sync: not scheduled';
+  return `Next auto-sync: ${formatIn(Date.parse(nextRunAt), now.value)}`;
 }
 
 function AccountRows({ models }: { models: AppModels }) {

@@ -113,7 +113,7 @@ function ServerCloud({ models }: { models: AppModels }) {
 export function SettingsPage({ models }: { models: AppModels }) {
   const { sync, backup } = models;
   const status = sync.cloud.value;
-  const server = status?.server != null;
+  const server = models.server !== null;
   return (
     <>
       <h1>Settings</h1>

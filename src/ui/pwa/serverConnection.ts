@@ -26,6 +26,7 @@ const EVENT_NAMES = {
 
 /** The part of EventSource used here. */
 interface EventStream {
+  readonly readyState: number;
   addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
 }
 
@@ -42,6 +43,8 @@ export interface ServerConnectionDeps {
   locked: boolean;
   /** A background refresh failed (the page shows it; nothing is lost). */
   warn(message: string): void;
+  /** Overrides how often a waiting Sync Now asks the state (tests). */
+  pollMs?: number;
 }
 
 export interface ServerConnection extends Pick<WorkerConnection, 'send' | 'onBroadcast'> {
@@ -51,6 +54,20 @@ export interface ServerConnection extends Pick<WorkerConnection, 'send' | 'onBro
 
 /** A state answer at most this old is fresh enough for a tab coming back to the foreground. */
 const STATE_FRESH_MS = 60_000;
+/** While a Sync Now waits, the state is asked this often, in case the stream never tells. */
+const POLL_MS = 10_000;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+/** EventSource.CLOSED. */
+const CLOSED = 2;
+const UNTOLD = 'The server did not say how the sync ended: its Sync history shows what it synced';
+
+/** Whether event `id` came after event `than`; ids are `<boot>-<n>`, and another boot's are not comparable. */
+const isAfter = (id: string, than: string): boolean => {
+  const [boot, n] = id.split('-');
+  const [thanBoot, thanN] = than.split('-');
+  return boot === thanBoot && Number(n) > Number(thanN);
+};
 
 const SERVER_EVENTS_PATH = '/api/events/stream';
 
@@ -65,26 +82,37 @@ async function failure(response: Response, what: string): Promise<ServerError> {
   return new ServerError(`${what}: ${detail}`);
 }
 
+/** How long the page waits to learn its mode before it goes with the one it found last time. */
+const DETECT_TIMEOUT_MS = 3000;
+
 /**
  * Which mode the app runs in: a Folio Sync server answers its state (or asks for its secret);
- * anything else (`npm start`, a static host) is the browser on its own. Offline, the last answer.
+ * a clear "no such thing" (404, or the app's own page) is the browser on its own. Offline, slow,
+ * or an error in between (a proxy's 502 while the server restarts): the mode found last time.
  */
 export async function detectAppMode(
   fetcher: typeof fetch,
   remembered: AppMode,
 ): Promise<{ mode: AppMode; state: ServerState | null; locked: boolean }> {
+  const unknown = { mode: remembered, state: null, locked: false };
   let response: Response;
+  let body: unknown;
   try {
-    response = await fetcher(SERVER_STATE_PATH, { headers: { accept: 'application/json' }, cache: 'no-store' });
+    response = await fetcher(SERVER_STATE_PATH, {
+      headers: { accept: 'application/json' },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(DETECT_TIMEOUT_MS),
+    });
+    body = await response.json().catch(() => null);
   } catch {
-    return { mode: remembered, state: null, locked: false };
+    return unknown;
   }
-  const body: unknown = await response.json().catch(() => null);
   if (response.status === 401 && (body as { error?: unknown } | null)?.error === 'unauthorized') {
     return { mode: 'server', state: null, locked: true };
   }
   if (response.ok && isServerState(body)) return { mode: 'server', state: body, locked: false };
-  return { mode: 'browser', state: null, locked: false };
+  if (response.status === 404 || response.ok) return { mode: 'browser', state: null, locked: false };
+  return unknown;
 }
 
 export function connectServer(deps: ServerConnectionDeps): ServerConnection {
@@ -124,8 +152,9 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
 
   /** Brings the offline copy to `version` (the worker skips it when it is there already). */
   const pull = (version: string | null) => worker.send({ type: 'pull-server-copy', version });
+  const report = (error: unknown) => deps.warn(error instanceof Error ? error.message : String(error));
 
-  /** Asks the server where it stands; tells the tab when that changed, and pulls new data. */
+  /** Asks the server where it stands, tells the tab when that changed, and has the copy follow (in the background). */
   async function refresh(): Promise<ServerState> {
     const response = await request(SERVER_STATE_PATH, { headers: { accept: 'application/json' } }, 'Server state');
     const body: unknown = await response.json();
@@ -138,57 +167,96 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
       announced = key;
       deliver({ type: 'cloud:changed', payload: next });
     }
-    await pull(body.dataVersion);
+    pull(body.dataVersion).catch(report);
     return body;
   }
-  const refreshInBackground = () =>
-    refresh().catch((error: unknown) => deps.warn(error instanceof Error ? error.message : String(error)));
+  const refreshInBackground = () => refresh().catch(report);
 
-  // A manual sync's caller waits for its completion on the stream.
-  let waiting: ((result: SyncResult | null) => void)[] = [];
-  const nextCompletion = () => new Promise<SyncResult | null>((resolve) => waiting.push(resolve));
-  const settle = (result: SyncResult | null) => {
-    const waiters = waiting;
-    waiting = [];
-    for (const resolve of waiters) resolve(result);
+  // A manual sync's caller waits for the completion of the sync it started or joined: the first
+  // `broker:sync-complete` after the event its request named (an earlier one is another sync's).
+  interface Waiter {
+    after: string | null;
+    resolve(result: SyncResult | null): void;
+  }
+  let waiters: Waiter[] = [];
+  /** Completions seen lately, for a waiter whose request is answered after its sync completed. */
+  const completed: { id: string; result: SyncResult }[] = [];
+  const settle = (id: string, result: SyncResult) => {
+    completed.push({ id, result });
+    if (completed.length > 10) completed.shift();
+    const done = waiters.filter((waiter) => waiter.after !== null && isAfter(id, waiter.after));
+    waiters = waiters.filter((waiter) => !done.includes(waiter));
+    for (const waiter of done) waiter.resolve(result);
   };
 
-  const events = deps.locked ? null : deps.openEvents(SERVER_EVENTS_PATH);
-  for (const type of Object.keys(EVENT_NAMES) as SyncEventName[]) {
-    events?.addEventListener(type, (event) => {
-      const message = { type, payload: JSON.parse(event.data) } as Broadcast;
-      deliver(message);
-      if (message.type === 'broker:sync-complete') settle(message.payload);
-      // The data changed at the end of a sync or a portfolio update: the copy follows.
-      if (message.type === 'broker:sync-complete' || message.type === 'portfolio:update-complete') {
-        void refreshInBackground();
-      }
+  // The stream can end for good (the server answered a reconnect with an error, or restarted with
+  // its history gone): while anyone waits, the state is asked every so often, and a server that
+  // says twice it is not syncing has no completion left to send.
+  let idlePolls = 0;
+  setInterval(() => {
+    if (waiters.length === 0) {
+      idlePolls = 0;
+      return;
+    }
+    refresh().then((current) => {
+      idlePolls = current.syncing ? 0 : idlePolls + 1;
+      if (idlePolls < 2) return;
+      const given = waiters;
+      waiters = [];
+      for (const waiter of given) waiter.resolve(null);
+    }, report);
+  }, deps.pollMs ?? POLL_MS);
+
+  /** The id of the last event this tab saw: a reopened stream asks from there. */
+  let lastSeen = deps.initial?.lastEventId ?? null;
+  let retryMs = RETRY_MIN_MS;
+  function openStream(): void {
+    const events = deps.openEvents(
+      lastSeen === null ? SERVER_EVENTS_PATH : `${SERVER_EVENTS_PATH}?after=${encodeURIComponent(lastSeen)}`,
+    );
+    for (const type of Object.keys(EVENT_NAMES) as SyncEventName[]) {
+      events.addEventListener(type, (event) => {
+        if (event.lastEventId) lastSeen = event.lastEventId;
+        const message = { type, payload: JSON.parse(event.data) } as Broadcast;
+        deliver(message);
+        if (message.type === 'broker:sync-complete') settle(event.lastEventId, message.payload);
+        // The data changed at the end of a sync or a portfolio update: the copy follows.
+        if (message.type === 'broker:sync-complete' || message.type === 'portfolio:update-complete') {
+          void refreshInBackground();
+        }
+      });
+    }
+    events.addEventListener('open', () => {
+      retryMs = RETRY_MIN_MS;
+      void refreshInBackground();
+    });
+    // An EventSource retries a dropped connection itself, but not one answered with an error
+    // (a proxy's 502 while the server restarts, a 401): it closes, and is opened again later,
+    // unless the server wants its secret.
+    events.addEventListener('error', () => {
+      if (events.readyState !== CLOSED) return;
+      setTimeout(() => {
+        refresh().then(openStream, (error: unknown) => {
+          report(error);
+          if (!locked.value) openStream();
+        });
+      }, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
     });
   }
-  // (Re)connected: what happened while the stream was down is replayed, but a server that
-  // restarted mid-sync never completes that sync; its state says so.
-  events?.addEventListener('open', () => {
-    void refresh().then(
-      (current) => {
-        if (!current.syncing) settle(null);
-      },
-      (error: unknown) => deps.warn(error instanceof Error ? error.message : String(error)),
-    );
-  });
+  if (!deps.locked) openStream();
   worker.onBroadcast((message) => {
     if (message.type === 'db:changed' && message.payload.key === SERVER_DATABASE_KEY) deliver(message);
   });
 
-  /** Starts what makes the server sync, then waits for that sync's completion on the stream. */
-  async function syncAfter(start: () => Promise<unknown>): Promise<SyncResult | null> {
-    const done = nextCompletion();
-    try {
-      await start();
-    } catch (error) {
-      settle(null);
-      throw error;
-    }
-    return done;
+  /** Starts what makes the server sync (a request answering `{after}`), then waits for that sync's completion. */
+  async function syncAfter(start: () => Promise<Response>): Promise<SyncResult | null> {
+    const response = await start();
+    const after = ((await response.json().catch(() => null)) as { after?: unknown } | null)?.after;
+    if (typeof after !== 'string') return null;
+    const seen = completed.find((entry) => isAfter(entry.id, after));
+    if (seen) return seen.result;
+    return new Promise((resolve) => waiters.push({ after, resolve }));
   }
 
   const json = (body: unknown): RequestInit => ({
@@ -201,7 +269,7 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
       async sync({ trigger }) {
         if (trigger === 'manual') {
           const result = await syncAfter(() => request('/api/connect/sync', { method: 'POST' }, 'Sync Now'));
-          return result ?? skippedResult('busy', 'The server stopped before the sync finished: sync again');
+          return result ?? skippedResult('busy', UNTOLD);
         }
         // The user is back: the stream kept the tab current, so a fresh state is all there is to check.
         if (Date.now() - stateAt > STATE_FRESH_MS) {
@@ -220,8 +288,7 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
         const result = await syncAfter(() =>
           request('/api/session', { method: 'PUT', ...json({ refreshToken: token }) }, 'Sign in'),
         );
-        void refreshInBackground();
-        return result ?? skippedResult('busy', 'Signed in; the server stopped before its first sync finished');
+        return result ?? skippedResult('busy', `Signed in. ${UNTOLD}`);
       },
       async 'sign-out'() {
         await request('/api/session', { method: 'DELETE' }, 'Sign out');
