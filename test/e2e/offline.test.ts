@@ -12,7 +12,8 @@ describe('offline', () => {
     await app.context.setOffline(false);
     await app.context.setOffline(true);
     await page.getByText('Offline.').waitFor();
-    await expect(page.locator('.account-rows li').count()).resolves.toBe(5);
+    // The rows come from IndexedDB a moment after the page shows.
+    await expect.poll(() => page.locator('.account-rows li').count()).toBe(5);
     await page.getByRole('link', { name: 'Activities' }).click();
     await page.getByText(/5,7\d\d activities, newest first/).waitFor();
 

@@ -70,7 +70,7 @@ describe('the app in server mode', () => {
     await connect.getByText('Last synced: just now').first().waitFor({ timeout: 30_000 });
     await activities.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
     expect(cloudSyncs()).toBe(1);
-    await expect(connect.locator('.account-rows li').count()).resolves.toBe(5);
+    await expect.poll(() => connect.locator('.account-rows li').count()).toBe(5);
 
     // The schedule fires with new trades at the cloud: both tabs follow, and the next run moves 4 hours on.
     const before = await activityCount(activities);
@@ -135,7 +135,8 @@ describe('the app in server mode', () => {
     await page.getByText('Offline.').waitFor();
     await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: /Connect/ }).click();
-    await expect(page.locator('.account-rows li').count()).resolves.toBe(5);
+    // The rows come from IndexedDB a moment after the page shows.
+    await expect.poll(() => page.locator('.account-rows li').count()).toBe(5);
     // The two syncs the test asked of the server, and none of the browser's own.
     expect(cloudSyncs()).toBe(2);
   });
