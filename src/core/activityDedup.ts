@@ -12,10 +12,14 @@
  * An incremental sync sees only its window: a stored activity outside it cannot claim itself, so
  * it is matched by its cloud id alone. Otherwise a withholding tax posted days after its dividend,
  * sharing its reference, would overwrite the dividend.
+ *
+ * An account with nothing stored yet (its first import) can only match what this sync stored:
+ * those candidates are kept in memory, and the database is not asked once per activity.
  */
 import {
   type ActivityInput,
   findMatchCandidates,
+  hasStoredActivities,
   insertActivity,
   type MatchCandidate,
   updateActivity,
@@ -36,6 +40,55 @@ export interface ActivityDedup {
 }
 
 const claimKey = (candidate: MatchCandidate) => `${candidate.kind}:${candidate.id}`;
+
+/** Where candidates come from: the database, or (first import) what this sync stored. */
+interface Candidates {
+  find(input: ActivityInput): MatchCandidate[];
+  /** Row `id` now holds `input`'s identities. */
+  stored(id: string, input: ActivityInput): void;
+}
+
+const databaseCandidates = (db: SqlDatabase): Candidates => ({
+  find: (input) => findMatchCandidates(db, input),
+  stored: () => undefined,
+});
+
+/**
+ * The rows this sync stored in an account that had none, by each identity of
+ * findMatchCandidates, ranked as it ranks them; in the order they were stored.
+ */
+function memoryCandidates(): Candidates {
+  const rows = new Map<string, ActivityInput>();
+  const index = new Map<string, Set<string>>();
+  const keys = (input: ActivityInput) => [
+    `id\u001f${input.sourceSystem}\u001f${input.id}`,
+    `record\u001f${input.sourceSystem}\u001f${input.sourceRecordId}`,
+    `key\u001f${input.idempotencyKey}`,
+  ];
+  return {
+    find(input) {
+      const ids = new Set<string>();
+      for (const key of keys(input)) for (const id of index.get(key) ?? []) ids.add(id);
+      return [...ids].map((id) => {
+        const row = rows.get(id) as ActivityInput;
+        const sameSource = row.sourceSystem === input.sourceSystem;
+        const rank =
+          sameSource && row.id === input.id ? 1 : sameSource && row.sourceRecordId === input.sourceRecordId ? 2 : 3;
+        return { kind: 'row', id, rank, userModified: false, activityDate: row.activityDate };
+      });
+    },
+    stored(id, input) {
+      const previous = rows.get(id);
+      if (previous) for (const key of keys(previous)) index.get(key)?.delete(id);
+      rows.set(id, input);
+      for (const key of keys(input)) {
+        const ids = index.get(key) ?? new Set<string>();
+        ids.add(id);
+        index.set(key, ids);
+      }
+    },
+  };
+}
 
 const emptyCounts = (): DedupCounts => ({
   inserted: 0,
@@ -66,7 +119,8 @@ export function createActivityDedup(deps: {
     const day = candidate.activityDate.slice(0, 10);
     return day >= window.startDate && (!window.endDate || day <= window.endDate);
   };
-  const candidatesOf = (input: ActivityInput) => findMatchCandidates(db, input).filter(seenBySync);
+  const source = hasStoredActivities(db, deps.accountId) ? databaseCandidates(db) : memoryCandidates();
+  const candidatesOf = (input: ActivityInput) => source.find(input).filter(seenBySync);
 
   const count = (counts: DedupCounts, input: ActivityInput, outcome: DedupOutcome) => {
     counts[outcome]++;
@@ -75,13 +129,17 @@ export function createActivityDedup(deps: {
 
   function applyTo(input: ActivityInput, match: MatchCandidate | undefined): DedupOutcome {
     if (!match) {
-      claimed.add(`row:${insertActivity(db, input, importRunId, now())}`);
+      const id = insertActivity(db, input, importRunId, now());
+      source.stored(id, input);
+      claimed.add(`row:${id}`);
       return 'inserted';
     }
     claimed.add(claimKey(match));
     if (match.kind === 'tombstone') return 'kept-deleted';
     if (match.userModified) return 'kept-user-edit';
-    return updateActivity(db, match.id, input, importRunId, now()) ? 'updated' : 'unchanged';
+    const changed = updateActivity(db, match.id, input, importRunId, now());
+    source.stored(match.id, input);
+    return changed ? 'updated' : 'unchanged';
   }
 
   /** In the transaction that changed the account's activities: see src/storage/holdings.ts. */

@@ -49,10 +49,13 @@ export interface DemoCloudOptions {
    * hundred activities, for tests that need a sync but not its size.
    */
   size?: DemoSize;
+  /** The first day of history (`YYYY-MM-DD`), overriding `size`: benchmarks ask for decades. */
+  historyStart?: string;
 }
 
 export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
-  const start = options.size === 'small' ? smallHistoryStart(utcDay(options.now())) : DEMO_HISTORY_START;
+  const start =
+    options.historyStart ?? (options.size === 'small' ? smallHistoryStart(utcDay(options.now())) : DEMO_HISTORY_START);
   let scenario: DemoScenario = { ...DEFAULT_SCENARIO };
   const requests: DemoRequest[] = [];
   const accessTokens = new Map<string, number>();

@@ -133,6 +133,17 @@ export function findMatchCandidates(db: SqlDatabase, input: ActivityInput): Matc
   return [...read(ROW_CANDIDATES, 'row'), ...read(TOMBSTONE_CANDIDATES, 'tombstone')];
 }
 
+/** Whether the account has any activity or tombstone: none, and only a sync's own rows can match. */
+export function hasStoredActivities(db: SqlDatabase, accountId: string): boolean {
+  return (
+    db.get(
+      `SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM activities WHERE account_id = ?)
+         OR EXISTS (SELECT 1 FROM activity_tombstones WHERE account_id = ?)`,
+      [accountId, accountId],
+    ) !== undefined
+  );
+}
+
 const idTaken = (db: SqlDatabase, id: string): boolean =>
   db.get(
     'SELECT 1 AS taken FROM activities WHERE id = ? UNION ALL SELECT 1 FROM activity_tombstones WHERE activity_id = ?',

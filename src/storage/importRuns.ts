@@ -28,11 +28,12 @@ export function startImportRun(
   run: { accountId: string; provider: string; mode: ImportMode; windowStart: string | null; windowEnd: string | null },
   now: string,
 ): number {
-  return db.run(
+  const row = db.get<{ id: number }>(
     `INSERT INTO import_runs (account_id, provider, mode, status, window_start, window_end, started_at, summary_json)
-     VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?) RETURNING id`,
     [run.accountId, run.provider, run.mode, run.windowStart, run.windowEnd, now, JSON.stringify(emptySummary())],
-  ).lastInsertRowid;
+  );
+  return row?.id ?? 0;
 }
 
 /** Records what a committed page brought, in its transaction: a run cut short still says what it wrote. */

@@ -8,9 +8,9 @@ export type SqlValue = string | number | null | Uint8Array;
 export type SqlParams = readonly SqlValue[];
 export type SqlRow = Record<string, SqlValue>;
 
+/** What a write changed. (A new row's id comes back with `INSERT … RETURNING id`, read with `get`.) */
 export interface RunResult {
   changes: number;
-  lastInsertRowid: number;
 }
 
 export interface SqlDatabase {

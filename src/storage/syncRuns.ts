@@ -13,8 +13,11 @@ export interface FinishedSyncRun {
 }
 
 export function startSyncRun(db: SqlDatabase, kind: SyncRunKind, now: string): number {
-  return db.run("INSERT INTO sync_runs (kind, status, started_at) VALUES (?, 'RUNNING', ?)", [kind, now])
-    .lastInsertRowid;
+  const row = db.get<{ id: number }>(
+    "INSERT INTO sync_runs (kind, status, started_at) VALUES (?, 'RUNNING', ?) RETURNING id",
+    [kind, now],
+  );
+  return row?.id ?? 0;
 }
 
 export function finishSyncRun(

@@ -137,11 +137,12 @@ describe('migration 3 (sync correctness)', () => {
         [id, NOW, NOW, NOW],
       );
     }
-    const runId = db.run(
-      `INSERT INTO import_runs (account_id, provider, mode, status, started_at)
-       VALUES ('with-history', 'snaptrade', 'INITIAL', 'APPLIED', ?)`,
-      [NOW],
-    ).lastInsertRowid;
+    const runId =
+      db.get<{ id: number }>(
+        `INSERT INTO import_runs (account_id, provider, mode, status, started_at)
+       VALUES ('with-history', 'snaptrade', 'INITIAL', 'APPLIED', ?) RETURNING id`,
+        [NOW],
+      )?.id ?? 0;
     db.run(
       `INSERT INTO activities (id, account_id, activity_type, status, activity_date, source_system, source_record_id,
          idempotency_key, import_run_id, created_at, updated_at)

@@ -47,6 +47,18 @@ describe('sql.js database', () => {
     expect(versions).toEqual([1, 2]);
   });
 
+  it('saves a write made through a read (INSERT … RETURNING)', async () => {
+    const db = await openSqlJsDatabase(await sqlJs, idbWriter('returning'));
+    const row = db.get<{ id: string }>(
+      "INSERT INTO platforms (id, name, created_at, updated_at) VALUES ('R', 'R', ?, ?) RETURNING id",
+      [NOW, NOW],
+    );
+    expect(row).toEqual({ id: 'R' });
+    await db.persist();
+    const saved = await openSqlJsDatabase(await sqlJs, idbReader('returning'));
+    expect(saved.all('SELECT id FROM platforms')).toEqual([{ id: 'R' }]);
+  });
+
   it('keeps a read-only copy read-only', async () => {
     const db = await openSqlJsDatabase(await sqlJs, idbReader('read-only'));
     insertPlatform(db, 'A');

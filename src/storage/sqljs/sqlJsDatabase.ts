@@ -42,6 +42,8 @@ export async function openSqlJsDatabase(
 
   function all<Row extends SqlRow>(sql: string, params: SqlParams = []): Row[] {
     const statement = prepare(sql);
+    // `INSERT … RETURNING` writes through a read.
+    if (!dirty && !/^\s*(SELECT|PRAGMA|WITH)\b/i.test(sql)) dirty = true;
     try {
       statement.bind(params as SqlJsParams);
       const rows: Row[] = [];
@@ -61,9 +63,7 @@ export async function openSqlJsDatabase(
         statement.reset();
       }
       dirty = true;
-      const changes = db.getRowsModified();
-      const rowid = all<{ id: number }>('SELECT last_insert_rowid() AS id')[0]?.id ?? 0;
-      return { changes, lastInsertRowid: rowid };
+      return { changes: db.getRowsModified() };
     },
     all,
     get: <Row extends SqlRow>(sql: string, params?: SqlParams) => all<Row>(sql, params)[0],
