@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Both cores: the end-to-end files (one at a time) run beside the Node ones.
+    maxWorkers: 2,
     projects: [
       {
         test: {

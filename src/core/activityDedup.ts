@@ -24,7 +24,7 @@ import {
   type MatchCandidate,
   updateActivity,
 } from '../storage/activities.ts';
-import { markHoldingsStale } from '../storage/holdings.ts';
+import { markActivitiesPending, markHoldingsStale } from '../storage/holdings.ts';
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
 
 export type DedupOutcome = 'inserted' | 'updated' | 'unchanged' | 'kept-user-edit' | 'kept-deleted';
@@ -132,6 +132,7 @@ export function createActivityDedup(deps: {
       const id = insertActivity(db, input, importRunId, now());
       source.stored(id, input);
       claimed.add(`row:${id}`);
+      inserted.push(id);
       return 'inserted';
     }
     claimed.add(claimKey(match));
@@ -142,9 +143,16 @@ export function createActivityDedup(deps: {
     return changed ? 'updated' : 'unchanged';
   }
 
-  /** In the transaction that changed the account's activities: see src/storage/holdings.ts. */
+  /** The rows inserted since the last mark. */
+  let inserted: string[] = [];
+  /**
+   * In the transaction that changed the account's activities (src/storage/holdings.ts): new rows
+   * alone are added to the holdings by symbol; a changed row means recomputing the account.
+   */
   const marked = (counts: DedupCounts): DedupCounts => {
-    if (counts.inserted + counts.updated > 0) markHoldingsStale(db, deps.accountId, now());
+    if (counts.updated > 0) markHoldingsStale(db, deps.accountId, now());
+    else markActivitiesPending(db, deps.accountId, inserted, now());
+    inserted = [];
     return counts;
   };
 

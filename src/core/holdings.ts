@@ -90,6 +90,36 @@ function cashMovement(type: string, amounts: Amounts): Big {
   return (amounts.amount === null ? ZERO : value).minus(fee);
 }
 
+/**
+ * Cash balances after `activities`, from `balances` as they stood: what adding an account's new
+ * activities to its holdings does to its cash. Cash is a sum, so this equals a recompute from
+ * scratch (computeHoldings), exactly.
+ */
+export function addCash(
+  balances: readonly CashBalance[],
+  activities: Iterable<HoldingActivity>,
+  accountCurrency: string,
+): Pick<Holdings, 'cash' | 'problems'> {
+  const cash = new Map(balances.map((entry) => [entry.currency, new Big(entry.balance)]));
+  const problems: Holdings['problems'] = [];
+  for (const activity of activities) {
+    if (activity.status !== 'POSTED') continue;
+    try {
+      const movement = cashMovement(activity.activityType, readAmounts(activity));
+      const currency = activity.currency ?? accountCurrency;
+      if (!movement.eq(0)) cash.set(currency, (cash.get(currency) ?? ZERO).plus(movement));
+    } catch (error) {
+      problems.push({ activityId: activity.id, problem: (error as Error).message });
+    }
+  }
+  return { cash: cashList(cash), problems };
+}
+
+const cashList = (cash: Map<string, Big>): CashBalance[] =>
+  [...cash.entries()]
+    .map(([currency, balance]) => ({ currency, balance: text(balance) }))
+    .sort((a, b) => a.currency.localeCompare(b.currency));
+
 /** Holdings of one account, from its activities in date order. */
 export function computeHoldings(activities: Iterable<HoldingActivity>, accountCurrency: string): Holdings {
   const positions = new Map<string, { symbol: string; currency: string; quantity: Big; cost: Big }>();
@@ -141,9 +171,7 @@ export function computeHoldings(activities: Iterable<HoldingActivity>, accountCu
         costBasis: text(position.cost),
       }))
       .sort((a, b) => a.symbol.localeCompare(b.symbol) || a.currency.localeCompare(b.currency)),
-    cash: [...cash.entries()]
-      .map(([currency, balance]) => ({ currency, balance: text(balance) }))
-      .sort((a, b) => a.currency.localeCompare(b.currency)),
+    cash: cashList(cash),
     problems,
   };
 }

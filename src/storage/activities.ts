@@ -198,8 +198,12 @@ export function updateActivity(
 export function newestSyncedActivityDate(db: SqlDatabase, accountId: string): string | null {
   return (
     db.get<{ at: string | null }>(
-      `SELECT MAX(a.activity_date) AS at FROM activities a JOIN import_runs r ON r.id = a.import_run_id
-       WHERE a.account_id = ? AND r.status IN ('APPLIED', 'NEEDS_REVIEW')`,
+      // Newest first down the (account, date) index, stopping at the first a successful run wrote:
+      // a look at the newest rows, not a pass over the history.
+      `SELECT a.activity_date AS at FROM activities a
+       WHERE a.account_id = ? AND EXISTS (
+         SELECT 1 FROM import_runs r WHERE r.id = a.import_run_id AND r.status IN ('APPLIED', 'NEEDS_REVIEW'))
+       ORDER BY a.activity_date DESC LIMIT 1`,
       [accountId],
     )?.at ?? null
   );

@@ -235,11 +235,28 @@ ALTER TABLE import_runs_v3 RENAME TO import_runs;
 CREATE INDEX import_runs_account ON import_runs (account_id, started_at DESC);
 `;
 
+/**
+ * Holdings that grow with the change (docs/sync-rules.md, "Holdings"): the activities a sync
+ * added to an account whose holdings were otherwise current. The next portfolio update recomputes
+ * only their symbols' positions and adds their cash to the balances, then clears them; in the
+ * same transactions as always, so a crash in between leaves them for the next start.
+ */
+const pendingHoldingsSchema = `
+CREATE TABLE holdings_pending (
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  activity_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, activity_id)
+);
+-- A symbol's activities, for recomputing its position alone.
+CREATE INDEX activities_account_symbol ON activities (account_id, symbol);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'broker sync schema', sql: initialSchema },
   // Holdings are filled by the recompute that version 3 asks for.
   { version: 2, name: 'holdings', sql: holdingsSchema },
   { version: 3, name: 'sync correctness', sql: syncCorrectnessSchema },
+  { version: 4, name: 'pending holdings', sql: pendingHoldingsSchema },
 ];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;
@@ -293,6 +310,7 @@ const REQUIRED_TABLES: readonly [version: number, tables: readonly string[]][] =
   [1, ['platforms', 'accounts', 'activities', 'import_runs', 'brokers_sync_state', 'sync_runs', 'settings']],
   [2, ['holdings', 'cash_balances']],
   [3, ['holdings_stale']],
+  [4, ['holdings_pending']],
 ];
 
 /**

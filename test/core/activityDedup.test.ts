@@ -320,15 +320,21 @@ describe('activity dedup across accounts', () => {
 });
 
 describe('holdings marks', () => {
-  it('marks the account stale in the transaction that changed its activities, and only then', () => {
+  it('marks new activities pending and a changed one the whole account, in the transaction that changed them, and only then', () => {
     const stale = () =>
       db.all('SELECT account_id FROM holdings_stale ORDER BY account_id').map((row) => row.account_id);
-    db.run('DELETE FROM holdings_stale');
-    apply(buy());
-    expect(stale()).toEqual(['acc-1']);
+    const pending = () => db.all('SELECT account_id, activity_id FROM holdings_pending ORDER BY activity_id');
     db.run('DELETE FROM holdings_stale');
     apply(buy());
     expect(stale()).toEqual([]);
+    expect(pending()).toEqual([{ account_id: 'acc-1', activity_id: rows()[0]?.id }]);
+    apply(buy());
+    expect(pending()).toHaveLength(1);
+    // Changed: the whole account is recomputed, which covers what was pending.
+    apply(buy({ units: 3 }));
+    expect(stale()).toEqual(['acc-1']);
+    expect(pending()).toEqual([]);
+    db.run('DELETE FROM holdings_stale');
     const dedup = sync();
     expect(() =>
       db.transaction(() => {
@@ -337,6 +343,7 @@ describe('holdings marks', () => {
       }),
     ).toThrow('crash');
     expect(stale()).toEqual([]);
+    expect(pending()).toEqual([]);
     expect(rows()).toHaveLength(1);
   });
 });

@@ -29,6 +29,7 @@ import {
 import { requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness, memoryByteStore } from '../support/syncHarness.ts';
+import { expectHoldingsRecomputed } from '../support/syncInvariants.ts';
 
 const time = fakeTime();
 const demo = useDemoCloud(time);
@@ -579,5 +580,26 @@ describe('portfolio update', () => {
     expect(h.payloads('portfolio:update-complete')).toEqual([{ accountIds: [TFSA] }]);
     const vfvAfter = holdingsOf(h, TFSA).find((row) => row.symbol === 'VFV.TO')?.quantity;
     expect(vfvAfter).toBe(new Big(vfvBefore).plus(6).toFixed());
+  });
+
+  it('adds new trades by symbol: their positions and the cash follow, every other position is left as it was', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const updatedAt = () =>
+      h.db.all<{ symbol: string; updated_at: string }>(
+        'SELECT symbol, updated_at FROM holdings WHERE account_id = ? ORDER BY symbol',
+        [TFSA],
+      );
+    const before = updatedAt();
+    expect(before.length).toBeGreaterThan(1);
+    time.advance(2 * 60 * 60_000);
+    demo.setScenario({ newTrades: 3 });
+    await h.sync();
+    const after = updatedAt();
+    const moved = after.filter((row, i) => row.updated_at !== before[i]?.updated_at).map((row) => row.symbol);
+    expect(moved).toEqual(['VFV.TO']);
+    expect(h.db.all('SELECT * FROM holdings_pending')).toEqual([]);
+    // Exactly what a recompute from scratch gives, cash included.
+    expectHoldingsRecomputed(h.db);
   });
 });
