@@ -9,10 +9,11 @@ import { cpus } from 'node:os';
 import { printFigures } from './figures.ts';
 import { incrementalFigures } from './incremental.ts';
 import { ingestFigures } from './ingest.ts';
+import { tabFigures } from './tabs.ts';
 
 const runs = Number(process.env.FOLIO_BENCH_RUNS ?? 3);
 const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
 process.stdout.write(
   `Folio Sync bench at ${commit}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; median of ${runs}\n\n`,
 );
-printFigures([...(await ingestFigures(runs)), ...(await incrementalFigures(runs))]);
+printFigures([...(await ingestFigures(runs)), ...(await incrementalFigures(runs)), ...(await tabFigures(runs))]);

@@ -177,10 +177,16 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
   return {
     async load() {
       held = await read(store, key, held);
-      return held ? join(held) : undefined;
+      if (!held) return undefined;
+      // Joining a large file is tens of milliseconds: in a task of its own, so a page does not
+      // spend it in the same long task as opening the file and drawing it.
+      await nextTask();
+      return join(held);
     },
   };
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** A writable, version-checked file at `key`; `onSaved` hears each new version. */
 export function idbWriter(

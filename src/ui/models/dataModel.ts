@@ -58,6 +58,8 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
         return;
       }
       loadError.value = null;
+      // Opening took a task; drawing from the new copy takes the next one, so neither is long.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (mine !== generation) {
         next.close();
         return;
