@@ -125,13 +125,13 @@ export async function tabFigures(runs: number): Promise<Figure[]> {
   return [
     {
       name: 'second tab at 100k: save to shown',
-      value: `${shown.toFixed(0)} ms`,
+      value: `${shown.toFixed(0)} ms (runs: ${results.map((run) => run.shownMs.toFixed(0)).join(', ')})`,
       target: '≤ 300 ms',
       pass: shown <= 300,
     },
     {
       name: 'second tab at 100k: longest task meanwhile',
-      value: `${longest.toFixed(0)} ms`,
+      value: `${longest.toFixed(0)} ms (runs: ${results.map((run) => run.longestTaskMs.toFixed(0)).join(', ')})`,
       target: '≤ 100 ms',
       pass: longest <= 100,
     },

@@ -80,6 +80,8 @@ interface Snapshot {
   chunks: Uint8Array[];
   /** Saved whole by an older Folio Sync: the writer rewrites it as chunks. */
   whole: boolean;
+  /** The chunks this load read (the others were the caller's already); null: all of them. */
+  read: number[] | null;
 }
 
 function join(snapshot: Snapshot): Uint8Array {
@@ -102,7 +104,7 @@ function split(file: WholeFile): Snapshot {
     chunkSize: CHUNK_SIZE,
     chunks: chunks.map(() => file.version),
   };
-  return { manifest, chunks, whole: true };
+  return { manifest, chunks, whole: true, read: null };
 }
 
 const isWholeFile = (stored: Stored): stored is WholeFile => 'bytes' in stored;
@@ -123,12 +125,12 @@ function read(store: UseStore, key: string, held: Snapshot | null): Promise<Snap
         held?.manifest.id === manifest.id && held.manifest.chunkSize === manifest.chunkSize ? held : null;
       const stale = manifest.chunks.flatMap((version, i) => (reusable?.manifest.chunks[i] === version ? [] : [i]));
       const chunks = manifest.chunks.map((_, i) => reusable?.chunks[i] ?? new Uint8Array());
-      const done = () => result({ manifest, chunks, whole: false });
+      const done = () => result({ manifest, chunks, whole: false, read: reusable ? stale : null });
       if (stale.length === 0) return done();
       if (stale.length === manifest.chunks.length) {
         const all = objects.getAll(chunkRange(key));
         all.onsuccess = () => {
-          result({ manifest, chunks: all.result as Uint8Array[], whole: false });
+          result({ manifest, chunks: all.result as Uint8Array[], whole: false, read: null });
         };
         return;
       }
@@ -170,10 +172,12 @@ export async function savedVersion(key: string, store: UseStore = fileStore()): 
 
 /**
  * A read-only view of the file at `key`. Kept across loads (a tab keeps one), it reads again only
- * the chunks that changed since its last load.
+ * the chunks that changed since its last load, and writes them into the file it returned last
+ * time: a loaded file is good until the next load (sql.js copies it when it opens it).
  */
 export function idbReader(key: string, store: UseStore = fileStore()): ByteStore {
   let held: Snapshot | null = null;
+  let file: Uint8Array | null = null;
   return {
     async load() {
       held = await read(store, key, held);
@@ -181,7 +185,13 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
       // Joining a large file is tens of milliseconds: in a task of its own, so a page does not
       // spend it in the same long task as opening the file and drawing it.
       await nextTask();
-      return join(held);
+      const { manifest, chunks } = held;
+      if (file?.length === manifest.size && held.read !== null) {
+        for (const i of held.read) file.set(chunks[i] as Uint8Array, i * manifest.chunkSize);
+      } else {
+        file = join(held);
+      }
+      return file;
     },
   };
 }
