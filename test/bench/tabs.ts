@@ -12,19 +12,9 @@ import { chromium } from 'playwright-core';
 import { startAppServer } from '../../src/server/appServer.ts';
 import { writeBigDatabase } from '../e2e/support/bigDatabase.ts';
 import { buildApp } from '../e2e/support/buildApp.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/support/chromium.ts';
 import { type Figure, median } from './figures.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const BIG = 100_000;
 
 interface TabRun {
@@ -59,7 +49,7 @@ async function tabRun(): Promise<TabRun> {
   })();
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
   });
   // tsx keeps function names with a `__name` helper the page does not have: functions handed to
   // page.evaluate need it there.

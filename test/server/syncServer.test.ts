@@ -4,65 +4,29 @@
  * read and session endpoints, the secret, and the configuration it refuses.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_SYNC_INTERVAL_MS } from '../../src/core/syncScheduler.ts';
 import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
-import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import { startAppServer } from '../../src/server/appServer.ts';
 import { createServerAuth } from '../../src/server/serverAuth.ts';
-import { ConfigError, readServerConfig, type ServerConfig } from '../../src/server/serverConfig.ts';
-import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
+import { ConfigError, readServerConfig } from '../../src/server/serverConfig.ts';
+import type { SyncServer } from '../../src/server/syncServer.ts';
+import { useSyncServers } from '../support/syncServers.ts';
 
-let dir: string;
+/** The scheduler's timers, fired by hand. */
 const fired: (() => unknown)[] = [];
-const started: SyncServer[] = [];
-const dataDirs = new Map<SyncServer, string>();
-
-async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
-  const dataDir = config.dataDir ?? join(dir, `data-${started.length}`);
-  const server = await startSyncServer({
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      apiUrl: null,
-      authUrl: null,
-      refreshToken: null,
-      secret: null,
-      publicOrigin: null,
-      ...config,
-    },
-    distDir: join(dir, 'dist'),
-    clock: systemClock,
-    sleep: systemSleep,
-    // The schedule is fired by hand: a test has no 4 hours to wait.
-    setTimer: (fire) => {
-      fired.push(fire);
-      return () => undefined;
-    },
-    log: { warn: () => undefined },
-    keepAliveMs: 100,
-  });
-  started.push(server);
-  dataDirs.set(server, dataDir);
-  return server;
-}
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'folio-server-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
+const servers = useSyncServers({
+  setTimer: (fire) => {
+    fired.push(fire);
+    return () => undefined;
+  },
+  keepAliveMs: 100,
 });
-afterAll(async () => {
-  for (const server of started) await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { start } = servers;
 
 interface StreamedEvent {
   id: string | null;
@@ -260,7 +224,7 @@ describe('server mode', () => {
     // Rollback-journal mode (header bytes 18 and 19), so sql.js opens it as it is.
     expect([bytes[18], bytes[19]]).toEqual([1, 1]);
     // The token the server holds now (the demo cloud rotates it), nowhere in the bytes.
-    const held = new Database(join(dataDirs.get(server) ?? '', 'folio.sqlite'), { readonly: true });
+    const held = new Database(join(servers.dataDirOf(server), 'folio.sqlite'), { readonly: true });
     const token = held.prepare("SELECT value FROM settings WHERE key = 'cloud.refreshToken'").get() as {
       value: string;
     };
@@ -319,7 +283,7 @@ describe('server mode', () => {
   });
 
   it('tags the same data the same after a restart, so browsers holding it download nothing', async () => {
-    const dataDir = join(dir, 'restarted');
+    const dataDir = join(servers.dir(), 'restarted');
     const before = await start({ dataDir });
     await fetch(`${before.url}/api/connect/sync`, { method: 'POST' });
     await before.runner.settled();
@@ -370,7 +334,7 @@ describe('server mode', () => {
 describe('server mode on a cloud of its choosing', () => {
   it('syncs the cloud FOLIO_API_URL and FOLIO_AUTH_URL name, with FOLIO_REFRESH_TOKEN, and serves no demo cloud', async () => {
     // Another server speaking the cloud protocol: `npm start`'s demo cloud, on its own port.
-    const cloud = await startAppServer({ distDir: join(dir, 'dist'), host: '127.0.0.1', port: 0 });
+    const cloud = await startAppServer({ distDir: join(servers.dir(), 'dist'), host: '127.0.0.1', port: 0 });
     try {
       const apiUrl = `${cloud.url}/demo-cloud`;
       const server = await start({ apiUrl, authUrl: apiUrl, refreshToken: DEMO_REFRESH_TOKEN });

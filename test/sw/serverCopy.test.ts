@@ -2,54 +2,27 @@
  * Server mode's offline copy, as the service worker keeps it: real sql.js over fake-indexeddb,
  * fetching from a real server on 127.0.0.1 (its own demo cloud, a real SQLite file).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createStore, del } from 'idb-keyval';
 import initSqlJs from 'sql.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SERVER_DATABASE_KEY } from '../../src/pwa/serverMode.ts';
 import type { Broadcast } from '../../src/pwa/swProtocol.ts';
-import type { ServerConfig } from '../../src/server/serverConfig.ts';
-import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
+import type { SyncServer } from '../../src/server/syncServer.ts';
 import { getSetting } from '../../src/storage/settings.ts';
 import { idbReader } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import { countActivities, listAccounts } from '../../src/storage/views.ts';
 import { pullServerCopy } from '../../sw/serverCopy.ts';
+import { useSyncServers } from '../support/syncServers.ts';
 
 const sqlJs = initSqlJs();
-let dir: string;
-const servers: SyncServer[] = [];
 let broadcasts: Broadcast[];
 /** What the worker asked the server, with its If-None-Match. */
 let asked: { path: string; ifNoneMatch: string | null; status: number }[];
 
-async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
-  const server = await startSyncServer({
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: join(dir, `data-${servers.length}`),
-      apiUrl: null,
-      authUrl: null,
-      refreshToken: null,
-      secret: null,
-      publicOrigin: null,
-      ...config,
-    },
-    distDir: join(dir, 'dist'),
-    clock: systemClock,
-    sleep: systemSleep,
-    setTimer: () => () => undefined,
-    log: { warn: () => undefined },
-  });
-  servers.push(server);
-  return server;
-}
+const { start } = useSyncServers();
 
 const deps = (server: SyncServer) => ({
   origin: server.url,
@@ -73,15 +46,6 @@ const stateOf = async (server: SyncServer) =>
 /** The copy as a tab opens it. */
 const openCopy = async () => openSqlJsDatabase(await sqlJs, idbReader(SERVER_DATABASE_KEY));
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'folio-server-copy-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
-});
-afterAll(async () => {
-  for (const server of servers) await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   broadcasts = [];

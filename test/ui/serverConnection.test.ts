@@ -1,57 +1,27 @@
 /**
  * The page's connection to a Folio Sync server, against a real server on 127.0.0.1 (its own demo
- * cloud, a real SQLite file). The event stream is the server's own event log, delivered as an
- * EventSource would deliver it (Chromium's real EventSource is in test/e2e/serverMode.test.ts).
+ * cloud, a real SQLite file), over real HTTP and a real event stream (read by a small EventSource
+ * for Node; Chromium's own is in test/e2e/serverMode.test.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../src/core/syncEvents.ts';
-import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import type { ServerState } from '../../src/pwa/serverMode.ts';
 import type { Broadcast, Command } from '../../src/pwa/swProtocol.ts';
 import { startAppServer } from '../../src/server/appServer.ts';
-import type { ServerConfig } from '../../src/server/serverConfig.ts';
-import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
+import type { SyncServer } from '../../src/server/syncServer.ts';
 import { connectServer, detectAppMode } from '../../src/ui/pwa/serverConnection.ts';
 import { openTestEventSource } from '../support/eventSource.ts';
+import { useSyncServers } from '../support/syncServers.ts';
 
-let dir: string;
+/** Streams and servers a test opened beyond the file's sync servers. */
 const closers: (() => Promise<void>)[] = [];
-
-async function start(config: Partial<ServerConfig> = {}): Promise<SyncServer> {
-  const server = await startSyncServer({
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: join(dir, `data-${closers.length}`),
-      apiUrl: null,
-      authUrl: null,
-      refreshToken: null,
-      secret: null,
-      publicOrigin: null,
-      ...config,
-    },
-    distDir: join(dir, 'dist'),
-    clock: systemClock,
-    sleep: systemSleep,
-    setTimer: () => () => undefined,
-    log: { warn: () => undefined },
-  });
-  closers.push(() => server.close());
-  return server;
-}
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'folio-server-connection-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
-});
 afterAll(async () => {
   for (const close of closers) await close();
-  rmSync(dir, { recursive: true, force: true });
 });
+
+const servers = useSyncServers();
+const { start } = servers;
 
 /** The page's fetch: paths are relative to the server that served it. */
 const pageFetch =
@@ -129,7 +99,7 @@ describe('finding the server', () => {
     });
 
     // `npm start`: the app and its demo cloud, no API.
-    const plain = await startAppServer({ distDir: join(dir, 'dist'), host: '127.0.0.1', port: 0 });
+    const plain = await startAppServer({ distDir: join(servers.dir(), 'dist'), host: '127.0.0.1', port: 0 });
     closers.push(plain.close);
     expect((await detectAppMode(pageFetch(plain.url), 'server')).mode).toBe('browser');
     // A static host that answers every path with the app.

@@ -4,81 +4,30 @@ import { bindValue } from '../components/bindValue.ts';
 
 const signedIn = (status: CloudStatus | null) => status && (status.signedIn ? ' (signed in).' : ' (not signed in).');
 
-/** The browser syncs by itself: the user chooses the cloud and signs in to it here. */
-function BrowserCloud({ models }: { models: AppModels }) {
+/**
+ * Which cloud, and signing in and out of it. In the browser the user chooses the cloud here; in
+ * server mode the server's configuration names it, and the form only signs the server in or out.
+ */
+function CloudCard({ models }: { models: AppModels }) {
   const { settings, sync } = models;
   const status = sync.cloud.value;
+  const server = models.server !== null;
+  const source = status?.cloud?.apiUrl;
   return (
     <section class="card" aria-labelledby="cloud-title">
       <h2 id="cloud-title">Cloud</h2>
-      <p>
-        {status?.cloud ? `Syncing from ${status.cloud.apiUrl}` : 'Syncing from the built-in demo cloud'}
-        {signedIn(status)}
-      </p>
-      <form
-        class="settings-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void settings.signIn();
-        }}
-      >
-        <label>
-          Cloud API URL
-          <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
-        </label>
-        <label>
-          Auth URL
-          <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
-        </label>
-        <label>
-          Publishable key (optional)
-          <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
-        </label>
-        <label>
-          Refresh token
-          <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
-        </label>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={settings.busy.value}>
-            Sign in
-          </button>
-          <button
-            type="button"
-            disabled={settings.busy.value || !status?.signedIn}
-            onClick={() => void settings.signOut()}
-          >
-            Sign out
-          </button>
-          <button
-            type="button"
-            disabled={settings.busy.value || status?.cloud === null}
-            onClick={() => void settings.useDemo()}
-          >
-            Use the demo cloud
-          </button>
-        </div>
-        <p aria-live="polite" class="form-message">
-          {settings.message.value}
+      {server ? (
+        <p>
+          {source ? `This server syncs from ${source}` : 'This server syncs from its built-in demo cloud'}
+          {signedIn(status)} The cloud is part of the server's configuration (<code>FOLIO_API_URL</code>,{' '}
+          <code>FOLIO_AUTH_URL</code>).
         </p>
-      </form>
-    </section>
-  );
-}
-
-/** Server mode: the server's configuration names the cloud; the user can only sign it in or out. */
-function ServerCloud({ models }: { models: AppModels }) {
-  const { settings, sync } = models;
-  const status = sync.cloud.value;
-  return (
-    <section class="card" aria-labelledby="cloud-title">
-      <h2 id="cloud-title">Cloud</h2>
-      <p>
-        {status?.cloud
-          ? `This server syncs from ${status.cloud.apiUrl}`
-          : 'This server syncs from its built-in demo cloud'}
-        {signedIn(status)} The cloud is part of the server's configuration (<code>FOLIO_API_URL</code>,{' '}
-        <code>FOLIO_AUTH_URL</code>).
-      </p>
+      ) : (
+        <p>
+          {source ? `Syncing from ${source}` : 'Syncing from the built-in demo cloud'}
+          {signedIn(status)}
+        </p>
+      )}
       <form
         class="settings-form"
         onSubmit={(event) => {
@@ -86,6 +35,22 @@ function ServerCloud({ models }: { models: AppModels }) {
           void settings.signIn();
         }}
       >
+        {!server && (
+          <>
+            <label>
+              Cloud API URL
+              <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
+            </label>
+            <label>
+              Auth URL
+              <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
+            </label>
+            <label>
+              Publishable key (optional)
+              <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
+            </label>
+          </>
+        )}
         <label>
           Refresh token
           <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
@@ -101,6 +66,15 @@ function ServerCloud({ models }: { models: AppModels }) {
           >
             Sign out
           </button>
+          {!server && (
+            <button
+              type="button"
+              disabled={settings.busy.value || status?.cloud === null}
+              onClick={() => void settings.useDemo()}
+            >
+              Use the demo cloud
+            </button>
+          )}
         </div>
         <p aria-live="polite" class="form-message">
           {settings.message.value}
@@ -117,7 +91,7 @@ export function SettingsPage({ models }: { models: AppModels }) {
   return (
     <>
       <h1>Settings</h1>
-      {server ? <ServerCloud models={models} /> : <BrowserCloud models={models} />}
+      <CloudCard models={models} />
       <section class="card" aria-labelledby="backup-title">
         <h2 id="backup-title">Backup</h2>
         {server ? (

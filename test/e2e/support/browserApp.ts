@@ -10,18 +10,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { type AppServer, startAppServer } from '../../../src/server/appServer.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.ts';
 
 /** A fresh Chromium profile per test, with every page error and CSP violation collected. */
 export interface Chromium {
@@ -39,7 +28,10 @@ export function useChromium(baseUrl: () => string): Chromium {
   beforeEach(async () => {
     browser.errors = [];
     profile = mkdtempSync(join(tmpdir(), 'folio-e2e-profile-'));
-    browser.context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS });
+    browser.context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_FLAGS,
+    });
   });
   afterEach(async () => {
     await browser.context.close();
