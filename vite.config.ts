@@ -20,8 +20,12 @@ export default defineConfig({
       // We register it ourselves with workbox-window (src/ui/pwa/workerConnection.ts), as a module.
       injectRegister: false,
       registerType: 'prompt',
+      // The install icons are fetched when installing, which happens online (see globPatterns).
+      includeManifestIcons: false,
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,wasm,png,svg,webmanifest}'],
+        // What the app needs offline. The PNG icons (230 KB) are for installing, which happens
+        // online: precaching them would double a first visit's download.
+        globPatterns: ['**/*.{js,css,html,wasm,svg,webmanifest}'],
         // sql.js's wasm is about 650 KB; the default 2 MiB limit leaves room, this says so.
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
       },

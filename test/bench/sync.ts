@@ -7,6 +7,7 @@
 import { execSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { printFigures } from './figures.ts';
+import { firstVisitFigures } from './firstVisit.ts';
 import { incrementalFigures } from './incremental.ts';
 import { ingestFigures } from './ingest.ts';
 import { tabFigures } from './tabs.ts';
@@ -16,4 +17,9 @@ const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim
 process.stdout.write(
   `Folio Sync bench at ${commit}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; median of ${runs}\n\n`,
 );
-printFigures([...(await ingestFigures(runs)), ...(await incrementalFigures(runs)), ...(await tabFigures(runs))]);
+printFigures([
+  ...(await ingestFigures(runs)),
+  ...(await incrementalFigures(runs)),
+  ...(await tabFigures(runs)),
+  ...(await firstVisitFigures(runs)),
+]);
