@@ -95,6 +95,35 @@ describe('sync model', () => {
     expect(sync.statusLine.value).toBe('All accounts synced');
   });
 
+  it('announces new accounts found beside known ones, not those of a first sync', () => {
+    const worker = fakeWorker(() => Promise.resolve(result()));
+    const sync = createSyncModel(worker, signal([]), () => undefined);
+    const outcome = (accountId: string) => ({
+      accountId,
+      accountName: accountId,
+      status: 'IDLE' as const,
+      error: null,
+      errorCode: null,
+      fetched: 0,
+      inserted: 0,
+      updated: 0,
+      warnings: 0,
+    });
+    const found = (id: string) => ({ id, name: id, institutionName: null });
+    // A first sync: every account is new, and the account list shows them all.
+    worker.broadcast({
+      type: 'broker:sync-complete',
+      payload: result({ newAccounts: [found('a'), found('b')], accounts: [outcome('a'), outcome('b')] }),
+    });
+    expect(sync.newAccounts.value).toEqual([]);
+    // Later, one new beside the known ones.
+    worker.broadcast({
+      type: 'broker:sync-complete',
+      payload: result({ newAccounts: [found('c')], accounts: [outcome('a'), outcome('b'), outcome('c')] }),
+    });
+    expect(sync.newAccounts.value).toEqual([found('c')]);
+  });
+
   it('says "Not connected" when signed out, without an error', async () => {
     const sync = createSyncModel(
       fakeWorker(() => Promise.resolve(result())),

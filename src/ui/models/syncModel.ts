@@ -25,6 +25,15 @@ export interface SyncModel {
 
 type Worker = Pick<WorkerConnection, 'send' | 'onBroadcast'>;
 
+/**
+ * New accounts are news beside known ones. When every account the sync went through is new (a
+ * first sync), the account list showing them says it all, and a banner naming them would only
+ * push the page down.
+ */
+const announcesNewAccounts = (result: SyncResult): boolean =>
+  result.newAccounts.length > 0 &&
+  result.accounts.some((account) => !result.newAccounts.some((found) => found.id === account.accountId));
+
 export function createSyncModel(
   worker: Worker,
   accounts: ReadonlySignal<AccountView[]>,
@@ -56,7 +65,7 @@ export function createSyncModel(
         syncing.value = false;
         progress.value = null;
         tell(message.payload);
-        if (message.payload.newAccounts.length > 0) newAccounts.value = message.payload.newAccounts;
+        if (announcesNewAccounts(message.payload)) newAccounts.value = message.payload.newAccounts;
         break;
       case 'db:changed':
         onDataChanged();
