@@ -184,6 +184,9 @@ export function createAppRoutes(
   // For a container's health check: answers while the server does, asks for no secret, says nothing.
   app.get('/health', (c) => c.json({ ok: true }));
   for (const [path, routes] of Object.entries(options.mounts ?? {})) app.route(path, routes);
+  // Without server mode's API, say so where the app looks for it (src/ui/pwa/serverConnection.ts):
+  // the browser syncs by itself. (A plain 404 would do, but shows as an error in the console.)
+  if (!options.mounts?.['/api']) app.get('/api/connect/state', (c) => c.json({ mode: 'browser' }));
   app.on(['GET', 'HEAD'], '*', (c, next) => files(c, next));
   app.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'

@@ -102,7 +102,9 @@ describe('finding the server', () => {
     const plain = await startAppServer({ distDir: join(servers.dir(), 'dist'), host: '127.0.0.1', port: 0 });
     closers.push(plain.close);
     expect((await detectAppMode(pageFetch(plain.url), 'server')).mode).toBe('browser');
-    // A static host that answers every path with the app.
+    // A static host without the API, or one that answers every path with the app.
+    const missing = () => Promise.resolve(new Response('Not found', { status: 404 }));
+    expect((await detectAppMode(missing, 'server')).mode).toBe('browser');
     const html = () => Promise.resolve(new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }));
     expect((await detectAppMode(html, 'server')).mode).toBe('browser');
     // Offline, or a proxy's error while the server restarts: what it found last time.
