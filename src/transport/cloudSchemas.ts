@@ -16,7 +16,10 @@ const decimal = v.nullish(
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const parsed = parseDecimal(dataset.value);
       if (parsed === null) {
-        addIssue({ message: `"${String(dataset.value)}" is not a decimal number` });
+        const shown = String(dataset.value);
+        addIssue({
+          message: `"${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}" is not a decimal number (or is out of range)`,
+        });
         return NEVER;
       }
       return parsed;

@@ -156,6 +156,16 @@ describe('a sync abandoned mid-way, as by a process that died (real kills: test/
 });
 
 describe('the failure cooldown', () => {
+  it('drops an activity whose number no amount or quantity can be, with a warning, and syncs the rest', async () => {
+    cloud.accounts[0]?.activities.push(cloudTrade('huge', '2026-11-03', { units: '1e1000000000' }));
+    const h = await harness();
+    const result = await h.sync();
+    expect(result.success).toBe(true);
+    expect(countActivities(h.db, { accountId: 'acc-1' })).toBe(2);
+    expect(h.warnings.some((warning) => warning.includes('huge') && warning.includes('out of range'))).toBe(true);
+    expectHoldingsRecomputed(h.db);
+  });
+
   it('holds back automatic syncs when the cloud answered and then dropped connections', async () => {
     const h = await harness();
     await h.sync();
