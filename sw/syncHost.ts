@@ -16,6 +16,7 @@ import { skippedResult } from '../src/core/syncOutcome.ts';
 import { recoverInterruptedSync } from '../src/core/syncRecovery.ts';
 import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
 import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
+import { checkCloudUrl } from '../src/platform/cloudUrl.ts';
 import { type CloudSettings, databaseKey, loadCloudSettings, saveCloudSettings } from '../src/pwa/cloudSettings.ts';
 import type { Broadcast, CloudStatus, Command, CommandMap, CommandName, CommandReply } from '../src/pwa/swProtocol.ts';
 import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
@@ -65,8 +66,9 @@ interface OpenDatabase {
 }
 
 const normalizeUrl = (url: string): string => {
-  if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`"${url}" is not an http or https URL`);
-  return url.trim().replace(/\/+$/, '');
+  const checked = checkCloudUrl(url);
+  if ('problem' in checked) throw new Error(checked.problem);
+  return checked.url;
 };
 
 export function createSyncHost(deps: SyncHostDeps) {

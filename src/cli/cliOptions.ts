@@ -1,5 +1,6 @@
 /** The sync CLI's command line: parsed and checked, or a one-line reason it is not usable. */
 import { parseArgs } from 'node:util';
+import { checkCloudUrl } from '../platform/cloudUrl.ts';
 
 export const USAGE = `Usage: npm run sync -- --db FILE [--api-url URL --auth-url URL] [--api-key KEY]
                        [--refresh-token TOKEN] [--auto] [--json]
@@ -31,15 +32,9 @@ export class UsageError extends Error {}
 
 function checkUrl(flag: string, value: string | undefined): string | null {
   if (value === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${flag} "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`${flag} must be an http or https URL`);
-  return value.replace(/\/+$/, '');
+  const checked = checkCloudUrl(value);
+  if ('problem' in checked) throw new UsageError(`${flag}: ${checked.problem}`);
+  return checked.url;
 }
 
 export function parseCliOptions(

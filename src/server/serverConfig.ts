@@ -3,6 +3,8 @@
  * lives, which cloud it syncs, and the secret its API asks for. Bad values are refused with one
  * sentence (the process exits 2), and a server reachable from other machines must have a secret.
  */
+import { checkCloudUrl } from '../platform/cloudUrl.ts';
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -32,16 +34,9 @@ const MIN_SECRET_LENGTH = 16;
 const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host);
 
 function url(name: string, value: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be an http or https URL, not "${value}"`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError(`${name} must be an http or https URL, not "${value}"`);
-  }
-  return value.replace(/\/+$/, '');
+  const checked = checkCloudUrl(value);
+  if ('problem' in checked) throw new ConfigError(`${name}: ${checked.problem}`);
+  return checked.url;
 }
 
 /** An origin alone: scheme, host and port, nothing after. */

@@ -339,10 +339,17 @@ describe('sync CLI: bad input', () => {
     [['--db'], "Option '--db <value>' argument missing"],
     [['--db', 'x.sqlite', '--frobnicate'], "Unknown option '--frobnicate'"],
     [['--db', 'x.sqlite', '--api-url', 'https://a.test'], '--api-url and --auth-url go together'],
-    [['--db', 'x.sqlite', '--api-url', 'nope', '--auth-url', 'https://a.test'], '--api-url "nope" is not a URL'],
+    [
+      ['--db', 'x.sqlite', '--api-url', 'nope', '--auth-url', 'https://a.test'],
+      '--api-url: "nope" is not an http or https URL',
+    ],
     [
       ['--db', 'x.sqlite', '--api-url', 'ftp://a.test', '--auth-url', 'https://a.test'],
-      '--api-url must be an http or https URL',
+      '--api-url: "ftp://a.test" is not an http or https URL',
+    ],
+    [
+      ['--db', 'x.sqlite', '--api-url', 'http://cloud.example', '--auth-url', 'https://a.test'],
+      '--api-url: "http://cloud.example" must use https: plain http is only for a cloud on this machine',
     ],
   ])('%j: exit 2 with one line saying why', async (args, reason) => {
     const run = await cli(args);

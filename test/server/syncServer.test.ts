@@ -483,7 +483,14 @@ describe('server configuration', () => {
     [{ PORT: 'eighty' }, 'PORT must be a port number (0-65535), not "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a port number (0-65535), not "70000"'],
     [{ FOLIO_API_URL: 'https://api.example' }, 'Set FOLIO_API_URL and FOLIO_AUTH_URL together'],
-    [{ FOLIO_API_URL: 'ftp://x', FOLIO_AUTH_URL: 'https://auth' }, 'FOLIO_API_URL must be an http or https URL'],
+    [
+      { FOLIO_API_URL: 'ftp://x', FOLIO_AUTH_URL: 'https://auth' },
+      'FOLIO_API_URL: "ftp://x" is not an http or https URL',
+    ],
+    [
+      { FOLIO_API_URL: 'https://api.example', FOLIO_AUTH_URL: 'http://auth.example' },
+      'FOLIO_AUTH_URL: "http://auth.example" must use https',
+    ],
     [{ HOST: '0.0.0.0' }, 'HOST=0.0.0.0 lets other machines reach the server: set FOLIO_SERVER_SECRET too'],
     [{ FOLIO_SERVER_SECRET: 'short' }, 'FOLIO_SERVER_SECRET must be at least 16 characters'],
     [{ FOLIO_PUBLIC_ORIGIN: 'https://folio.example/app' }, 'FOLIO_PUBLIC_ORIGIN must be an origin such as'],
