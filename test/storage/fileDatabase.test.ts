@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,6 +26,15 @@ describe('file database', () => {
       expect.arrayContaining(['accounts', 'activities', 'brokers_sync_state', 'import_runs', 'platforms', 'settings']),
     );
     raw.close();
+  });
+
+  it('creates a new file, and its write-ahead log, readable by its owner only: they hold the refresh token', () => {
+    const path = join(dir, 'private.sqlite');
+    const db = openFileDatabase(path);
+    db.run("INSERT INTO settings (key, value) VALUES ('cloud.refreshToken', 'secret')");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
+    db.close();
   });
 
   it('reopens an existing database and keeps its data', () => {

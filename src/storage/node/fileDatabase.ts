@@ -3,7 +3,7 @@
  * Opening validates before it writes: a file that is not SQLite, is another application's,
  * or is from a newer Folio Sync is refused with a StorageError and left byte-for-byte as it was.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { assertMigratable, migrate } from '../migrations.ts';
 import { createTransactor, type SqlDatabase, type SqlParams, type SqlRow } from '../sqlDatabase.ts';
@@ -60,9 +60,24 @@ function wrap(db: Database.Database): SqlDatabase {
   };
 }
 
-/** Opens (creating when new) and migrates the database file at `path`. */
+/**
+ * A new file is created readable by its owner only: it will hold the refresh token. SQLite gives
+ * its `-wal` and `-shm` files the same permissions.
+ */
+function createPrivately(path: string): void {
+  if (existsSync(path)) return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch {
+    // Created meanwhile by another process (it is that one's file now), or not creatable here:
+    // the open below says so, with the path.
+  }
+}
+
+/** Opens (creating when new, owner-only) and migrates the database file at `path`. */
 export function openFileDatabase(path: string): SqlDatabase {
   assertSqliteFile(path);
+  createPrivately(path);
   let raw: Database.Database;
   try {
     raw = new Database(path);
