@@ -113,6 +113,12 @@ export async function runSyncCli(deps: CliDeps): Promise<number> {
   }
 }
 
+/** An error of SQLite itself, as better-sqlite3 throws it (its `code` is SQLITE_…). */
+const isSqliteError = (error: unknown): error is Error => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_');
+};
+
 async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
   const { stdout, stderr } = deps;
   let db: SqlDatabase;
@@ -168,6 +174,13 @@ async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
     if (options.json) stdout.write(`${JSON.stringify({ type: 'result', payload: result })}\n`);
     else stdout.write(`${describeResult(result, cloud.demo !== null).join('\n')}\n`);
     return exitCodeOf(result);
+  } catch (error) {
+    // The database failed under the sync (another program holding it past the busy timeout, a
+    // full disk): one line, and the failure's exit status. What was committed stays consistent.
+    if (!isSqliteError(error)) throw error;
+    clearProgress();
+    stderr.write(`folio-sync: the sync stopped: ${error.message}\n`);
+    return EXIT_SYNC_FAILED;
   } finally {
     await cloud?.demo?.close();
     db.close();

@@ -2,8 +2,8 @@
  * `npm run sync` as a user runs it: a separate process, the built-in demo cloud served
  * in-process on loopback, real time, real exit codes.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +29,61 @@ async function sync(...args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
+/**
+ * The CLI as a user without root's right to write anything: when the tests run as root (CI),
+ * through `su nobody`, on a folder given to nobody.
+ */
+async function syncAsUser(folder: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args];
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await run('chown', ['-R', 'nobody', folder]);
+  const [file, argv] = asRoot
+    ? ['su', ['nobody', '-s', '/bin/sh', '-c', command.map((part) => `'${part}'`).join(' ')]]
+    : [command[0] ?? '', command.slice(1)];
+  try {
+    const { stderr } = await run(file, argv as string[], { env: { ...process.env, FOLIO_REFRESH_TOKEN: '' } });
+    return { code: 0, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stderr: string };
+    return { code: failed.code, stderr: failed.stderr };
+  }
+}
+
+/** Whether the CLI can be run as a user other than root here (it cannot where the checkout is root's alone). */
+const asUserPossible =
+  process.getuid?.() !== 0 ||
+  spawnSync('su', ['nobody', '-s', '/bin/sh', '-c', `test -r '${join(process.cwd(), 'src/cli/main.ts')}'`]).status ===
+    0;
+
 describe('npm run sync', () => {
+  it.runIf(asUserPossible)(
+    'refuses a read-only file with one line and exit status 2, leaving nothing beside it',
+    async () => {
+      const db = join(dir, 'x.sqlite');
+      expect((await sync('--db', db)).code).toBe(0);
+      chmodSync(db, 0o444);
+      const before = readdirSync(dir).sort();
+      const refused = await syncAsUser(dir, '--db', db);
+      expect(refused).toEqual({ code: 2, stderr: `folio-sync: Cannot write ${db}: it is read-only\n` });
+      expect(readdirSync(dir).sort()).toEqual(before);
+    },
+  );
+
+  it('says in one line, with exit status 1, that another program held the database past its patience', async () => {
+    const db = join(dir, 'x.sqlite');
+    expect((await sync('--db', db)).code).toBe(0);
+    const holder = new Database(db);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const held = await sync('--db', db);
+      expect(held.code).toBe(1);
+      expect(held.stderr).toBe('folio-sync: the sync stopped: database is locked\n');
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
   it('syncs the built-in demo cloud into a new file; a second run inserts 0 activities', async () => {
     const db = join(dir, 'x.sqlite');
     const first = await sync('--db', db, '--json');

@@ -3,7 +3,8 @@
  * Opening validates before it writes: a file that is not SQLite, is another application's,
  * or is from a newer Folio Sync is refused with a StorageError and left byte-for-byte as it was.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertMigratable, migrate } from '../migrations.ts';
 import { createTransactor, type SqlDatabase, type SqlParams, type SqlRow } from '../sqlDatabase.ts';
@@ -74,9 +75,31 @@ function createPrivately(path: string): void {
   }
 }
 
+/**
+ * A file (or folder) it cannot write is refused before SQLite opens it: SQLite would open it
+ * read-only, leave `-wal` and `-shm` files beside it, and fail at the first write.
+ */
+function assertWritable(path: string): void {
+  for (const [target, what] of [
+    [path, 'file'],
+    [dirname(path), 'folder'],
+  ] as const) {
+    if (what === 'file' && !existsSync(target)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new StorageError(
+        'cannot-open',
+        `Cannot write ${what === 'file' ? path : `the folder of ${path}`}: it is read-only`,
+      );
+    }
+  }
+}
+
 /** Opens (creating when new, owner-only) and migrates the database file at `path`. */
 export function openFileDatabase(path: string): SqlDatabase {
   assertSqliteFile(path);
+  assertWritable(path);
   createPrivately(path);
   let raw: Database.Database;
   try {
