@@ -123,8 +123,8 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
   };
   const locked = signal(deps.locked);
 
-  let state = deps.initial;
-  let stateAt = state ? Date.now() : 0;
+  /** When the state was last asked (to skip asking again on a quick return to the tab). */
+  let stateAt = deps.initial ? Date.now() : 0;
   let announced = '';
   const status = (current: ServerState): CloudStatus => ({
     cloud: current.cloud ? { ...current.cloud, apiKey: '' } : null,
@@ -159,7 +159,6 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
     const response = await request(SERVER_STATE_PATH, { headers: { accept: 'application/json' } }, 'Server state');
     const body: unknown = await response.json();
     if (!isServerState(body)) throw new ServerError('The server answered its state in a shape this app does not know');
-    state = body;
     stateAt = Date.now();
     const next = status(body);
     const key = JSON.stringify(next);
@@ -175,7 +174,7 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
   // A manual sync's caller waits for the completion of the sync it started or joined: the first
   // `broker:sync-complete` after the event its request named (an earlier one is another sync's).
   interface Waiter {
-    after: string | null;
+    after: string;
     resolve(result: SyncResult | null): void;
   }
   let waiters: Waiter[] = [];
@@ -184,7 +183,7 @@ export function connectServer(deps: ServerConnectionDeps): ServerConnection {
   const settle = (id: string, result: SyncResult) => {
     completed.push({ id, result });
     if (completed.length > 10) completed.shift();
-    const done = waiters.filter((waiter) => waiter.after !== null && isAfter(id, waiter.after));
+    const done = waiters.filter((waiter) => isAfter(id, waiter.after));
     waiters = waiters.filter((waiter) => !done.includes(waiter));
     for (const waiter of done) waiter.resolve(result);
   };
