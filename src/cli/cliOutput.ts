@@ -3,6 +3,22 @@ import type { AccountOutcome, SyncProgress, SyncResult } from '../core/syncEvent
 
 const number = new Intl.NumberFormat('en');
 
+/**
+ * Control characters (terminal escapes that set the title, clear the line or move the cursor),
+ * and the invisible marks that reorder text ("gnp.exe" shown as "exe.png").
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A string from the cloud (or made of its parts) as a terminal may show it: what could steer the
+ * terminal shown as �, and a name longer than a line cut short. Everything the CLI prints for
+ * people goes through it; --json leaves escaping to JSON.
+ */
+export function printable(text: string, max = 120): string {
+  const clean = text.replace(UNPRINTABLE, '\ufffd');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
 const STATE: Record<AccountOutcome['status'], string> = {
   IDLE: 'Up to date',
   NEEDS_REVIEW: 'Needs review',
@@ -10,29 +26,29 @@ const STATE: Record<AccountOutcome['status'], string> = {
 };
 
 export function progressLine(progress: SyncProgress): string {
-  return `Syncing ${progress.accountName}: page ${progress.currentPage}, ${number.format(progress.activitiesFetched)} activities`;
+  return `Syncing ${printable(progress.accountName, 60)}: page ${progress.currentPage}, ${number.format(progress.activitiesFetched)} activities`;
 }
 
 export function describeResult(result: SyncResult, demo: boolean): string[] {
-  if (result.skipped) return [result.message];
+  if (result.skipped) return [printable(result.message, 500)];
   const lines: string[] = [];
   const source = demo ? ' from the demo cloud' : '';
   lines.push(
     `${result.success ? 'Synced' : 'Sync failed'}${source}: ${number.format(result.connectionsSynced)} connections, ${number.format(result.accountsSynced)} accounts`,
   );
-  const width = Math.max(0, ...result.accounts.map((account) => account.accountName.length));
+  const name = (account: { accountName: string }) => printable(account.accountName, 60);
+  const width = Math.max(0, ...result.accounts.map((account) => name(account).length));
   for (const account of result.accounts) {
     const counts = `${number.format(account.fetched)} fetched, ${number.format(account.inserted)} new, ${number.format(account.updated)} updated`;
     // Dropped activities and holdings that could not count an activity; stderr names each.
     const warnings = account.warnings > 0 ? `, ${account.warnings} warning${account.warnings === 1 ? '' : 's'}` : '';
-    const error = account.error ? ` — ${account.error}` : '';
-    lines.push(
-      `  ${account.accountName.padEnd(width)}  ${STATE[account.status].padEnd(12)}  ${counts}${warnings}${error}`,
-    );
+    const error = account.error ? ` — ${printable(account.error, 300)}` : '';
+    lines.push(`  ${name(account).padEnd(width)}  ${STATE[account.status].padEnd(12)}  ${counts}${warnings}${error}`);
   }
   for (const account of result.newAccounts) {
-    lines.push(`  New account: ${account.name}${account.institutionName ? ` (${account.institutionName})` : ''}`);
+    const institution = account.institutionName ? ` (${printable(account.institutionName, 60)})` : '';
+    lines.push(`  New account: ${printable(account.name, 60)}${institution}`);
   }
-  lines.push(result.message);
+  lines.push(printable(result.message, 500));
   return lines;
 }

@@ -23,7 +23,7 @@ import { StorageError } from '../storage/storageError.ts';
 import { createCloudClient } from '../transport/brokerCloud.ts';
 import type { HttpClient } from '../transport/http.ts';
 import { type CliOptions, parseCliOptions, USAGE, UsageError } from './cliOptions.ts';
-import { describeResult, progressLine } from './cliOutput.ts';
+import { describeResult, printable, progressLine } from './cliOutput.ts';
 import { type FileLock, lockFile } from './fileLock.ts';
 
 export interface CliDeps {
@@ -159,7 +159,7 @@ async function syncLocked(deps: CliDeps, options: CliOptions): Promise<number> {
     const log = {
       warn(message: string) {
         clearProgress();
-        stderr.write(`warning: ${message}\n`);
+        stderr.write(`warning: ${printable(message, 500)}\n`);
       },
     };
     // Before the throttle decides anything: a crashed sync's rows and holdings are repaired on every start.
