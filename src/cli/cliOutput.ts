@@ -7,7 +7,14 @@ const number = new Intl.NumberFormat('en');
  * Control characters (terminal escapes that set the title, clear the line or move the cursor),
  * and the invisible marks that reorder text ("gnp.exe" shown as "exe.png").
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const unprintable = (code: number): boolean =>
+  code <= 0x1f ||
+  (code >= 0x7f && code <= 0x9f) ||
+  code === 0x61c ||
+  code === 0x200e ||
+  code === 0x200f ||
+  (code >= 0x202a && code <= 0x202e) ||
+  (code >= 0x2066 && code <= 0x2069);
 
 /**
  * A string from the cloud (or made of its parts) as a terminal may show it: what could steer the
@@ -15,7 +22,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\
  * people goes through it; --json leaves escaping to JSON.
  */
 export function printable(text: string, max = 120): string {
-  const clean = text.replace(UNPRINTABLE, '\ufffd');
+  const clean = Array.from(text, (char) => (unprintable(char.codePointAt(0) ?? 0) ? '\ufffd' : char)).join('');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
