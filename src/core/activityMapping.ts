@@ -1,17 +1,19 @@
 /** A cloud activity (CLOUD_API.md ACTIVITY) as the row we store, or the reason it is dropped. */
+
 import type { ActivityInput } from '../storage/activities.ts';
 import type { CloudActivity } from '../transport/cloudSchemas.ts';
 import { idempotencyKey } from './idempotencyKey.ts';
+import { parseIsoDate } from './isoDate.ts';
 import { KNOWN_TYPES, reviewReasons } from './needsReview.ts';
 
 const DEFAULT_SOURCE_SYSTEM = 'SNAPTRADE';
 
 export type MappedActivity = { ok: true; activity: ActivityInput } | { ok: false; problem: string };
 
-/** ISO-8601 in UTC, or null when `value` is not a date. */
+/** ISO-8601 in UTC, or null when `value` is not a date (read strictly: isoDate.ts). */
 function toIsoDate(value: string): string | null {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  const ms = parseIsoDate(value);
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 export function mapActivity(cloud: CloudActivity, account: { id: string; currency: string | null }): MappedActivity {

@@ -7,6 +7,7 @@ import { type CheckedCorrection, confirmActivity, correctActivity, deleteReviewe
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
 import { type Clock, toIso } from './clock.ts';
 import { parseDecimal } from './decimal.ts';
+import { parseIsoDate } from './isoDate.ts';
 import type { Logger } from './logger.ts';
 import { KNOWN_TYPES } from './needsReview.ts';
 import { updatePortfolio } from './portfolioUpdate.ts';
@@ -41,8 +42,8 @@ function checkCorrection(correction: Correction): CheckedCorrection {
   if (!KNOWN_TYPES.has(type) || type === 'UNKNOWN') {
     throw new ReviewError(`"${correction.activityType}" is not an activity type`);
   }
-  const date = Date.parse(correction.activityDate);
-  if (Number.isNaN(date)) throw new ReviewError(`"${correction.activityDate}" is not a date`);
+  const date = parseIsoDate(correction.activityDate);
+  if (date === null) throw new ReviewError(`"${correction.activityDate}" is not a date`);
   const iso = new Date(date).toISOString();
   return {
     activityType: type,

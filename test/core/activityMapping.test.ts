@@ -40,6 +40,13 @@ describe('activity mapping', () => {
       problem: 'activity x has no date and was dropped',
     });
     expect(mapActivity({ id: 'x', trade_date: 'yesterday' } as CloudActivity, ACCOUNT).ok).toBe(false);
+    // Not bent into another day, as Date.parse would (March 2nd; the year 2001).
+    for (const date of ['2026-02-30', '1']) {
+      expect(mapActivity({ id: 'x', trade_date: date } as CloudActivity, ACCOUNT)).toEqual({
+        ok: false,
+        problem: `activity x has an unreadable date "${date}" and was dropped`,
+      });
+    }
   });
 
   it("uses the account's currency when the activity names none", () => {
