@@ -12,8 +12,44 @@ import type { HttpClient } from '../transport/http.ts';
 
 const formatDuration = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
+/**
+ * A page of 1,000 activities is about a megabyte: an answer of more than this is not one the
+ * protocol sends, and reading it all would take minutes and gigabytes (it is cut off instead).
+ */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** The body as text, or a `malformed-response` CloudError past `limit` bytes, read no further. */
+async function readText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const tooLarge = () =>
+    new CloudError(
+      'malformed-response',
+      `The cloud sent an answer larger than ${limit / 1024 / 1024} MB`,
+      response.status,
+    );
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let read = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return text + decoder.decode();
+    read += value.byteLength;
+    if (read > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
 /** `fetchFn` defaults to the global fetch as it is at request time (a test's interceptor may replace it). */
-export function fetchHttp(fetchFn?: typeof fetch): HttpClient {
+export function fetchHttp(fetchFn?: typeof fetch, maxAnswerBytes = MAX_ANSWER_BYTES): HttpClient {
   return async (request) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), request.timeoutMs);
@@ -35,7 +71,7 @@ export function fetchHttp(fetchFn?: typeof fetch): HttpClient {
         );
       }
       // The body is read under the same timer: a server that stalls mid-answer times out too.
-      const body = await response.text();
+      const body = await readText(response, maxAnswerBytes);
       return { status: response.status, header: (name) => response.headers.get(name), body };
     } catch (error) {
       if (error instanceof CloudError) throw error;

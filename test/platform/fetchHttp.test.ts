@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp } from '../../src/platform/fetchHttp.ts';
 
 let redirecting: Server;
+let flooding: Server;
 let elsewhere: Server;
 const reachedElsewhere: string[] = [];
 const url = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,10 +33,26 @@ beforeAll(async () => {
     response.end();
   });
   await listen(redirecting);
+  // An answer without a length that does not end: it must be cut off, not read into memory.
+  flooding = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = () => {
+      while (response.write(chunk)) {
+        if (response.destroyed) return;
+      }
+      response.once('drain', pump);
+    };
+    response.on('close', () => response.removeAllListeners('drain'));
+    pump();
+  });
+  await listen(flooding);
 });
 afterAll(() => {
   redirecting.close();
   elsewhere.close();
+  flooding.closeAllConnections();
+  flooding.close();
 });
 
 describe('fetch for the cloud client', () => {
@@ -51,5 +68,12 @@ describe('fetch for the cloud client', () => {
       }),
     ).rejects.toMatchObject({ code: 'request-rejected', status: 307, message: expect.stringContaining('/collect') });
     expect(reachedElsewhere).toEqual([]);
+  });
+
+  it('cuts off an answer larger than any the protocol sends, without reading the rest', async () => {
+    const http = fetchHttp(undefined, 1024 * 1024);
+    await expect(
+      http({ method: 'GET', url: `${url(flooding)}/api/v1/sync/brokerage/accounts`, headers: {}, timeoutMs: 10_000 }),
+    ).rejects.toMatchObject({ code: 'malformed-response', message: 'The cloud sent an answer larger than 1 MB' });
   });
 });
