@@ -1,9 +1,12 @@
 /**
- * Refresh tokens, one per cloud, in an IndexedDB store that only the service worker reads:
- * never in localStorage, never in a URL, never in the database file a user can export.
+ * The refresh token of the current cloud, in an IndexedDB store that only the service worker's
+ * code reads: never in localStorage, never in a URL, never in the database file a user can export.
+ * IndexedDB is per origin, though, so script running in one of the app's pages could read it too:
+ * what keeps such script out is the strict Content-Security-Policy (only the app's own scripts
+ * run). So only the current cloud's token is kept; switching clouds forgets the others.
  * The demo cloud is signed in with its public token until the user signs out of it.
  */
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { DEMO_REFRESH_TOKEN } from '../src/demo/demoDefaults.ts';
 import type { CredentialStore } from '../src/transport/authSession.ts';
 
@@ -11,6 +14,12 @@ const tokens = (): UseStore => createStore('folio-sync-credentials', 'tokens');
 
 /** Signed out: stored as an empty string, so the demo cloud's default does not apply. */
 const SIGNED_OUT = '';
+
+/** Forgets every cloud's token but `databaseKey`'s: the current cloud's is the only one kept. */
+export async function forgetOtherTokens(databaseKey: string): Promise<void> {
+  const store = tokens();
+  for (const key of await keys(store)) if (key !== databaseKey) await del(key, store);
+}
 
 export function tokenStore(databaseKey: string, demo: boolean): CredentialStore & { signOut(): Promise<void> } {
   return {

@@ -25,7 +25,7 @@ import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
 import { createCloudClient } from '../src/transport/brokerCloud.ts';
 import type { HttpClient } from '../src/transport/http.ts';
-import { tokenStore } from './credentialStore.ts';
+import { forgetOtherTokens, tokenStore } from './credentialStore.ts';
 import { pullServerCopy } from './serverCopy.ts';
 
 /** The part of the Web Locks API the host uses. */
@@ -171,6 +171,7 @@ export function createSyncHost(deps: SyncHostDeps) {
           apiKey: cloud.apiKey.trim(),
         };
         await tokenStore(databaseKey(settings), false).setRefreshToken(token);
+        await forgetOtherTokens(databaseKey(settings));
         await saveCloudSettings(settings);
         const opened = await reopen();
         await announce();
@@ -182,6 +183,7 @@ export function createSyncHost(deps: SyncHostDeps) {
         return announce();
       },
       async 'use-demo'() {
+        await forgetOtherTokens(databaseKey(null));
         await saveCloudSettings(null);
         const opened = await current();
         await announce();

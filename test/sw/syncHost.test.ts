@@ -5,6 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { createStore, entries } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
@@ -139,6 +140,19 @@ describe('sync host', () => {
     const result = await send({ type: 'use-demo' });
     expect(result).toMatchObject({ success: true });
     expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
+  });
+
+  it("keeps only the current cloud's refresh token: switching forgets the others", async () => {
+    const stored = () => entries(createStore('folio-sync-credentials', 'tokens'));
+    await send({ type: 'sign-out' });
+    expect((await stored()).map(([key]) => key)).toEqual([databaseKey(null)]);
+    await send(signIn);
+    const other = databaseKey({ apiUrl: OTHER, authUrl: OTHER, apiKey: '' });
+    expect(await stored()).toHaveLength(1);
+    expect((await stored())[0]?.[0]).toBe(other);
+    await send({ type: 'use-demo' });
+    expect((await stored()).map(([key]) => key)).not.toContain(other);
+    expect(JSON.stringify(await stored())).not.toContain('demo-other-user');
   });
 
   it('reviews an activity: the account leaves NEEDS_REVIEW, holdings follow, tabs hear of it', async () => {
