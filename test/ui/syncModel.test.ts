@@ -124,6 +124,42 @@ describe('sync model', () => {
     expect(sync.newAccounts.value).toEqual([found('c')]);
   });
 
+  it('ends the wait in every tab when the worker stopped mid-sync and will never say so', async () => {
+    const ticks: (() => void)[] = [];
+    const ticker = { setInterval: (run: () => void) => ticks.push(run), clearInterval: () => undefined };
+    const tick = async () => {
+      for (const run of ticks) run();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    let running = true;
+    const listeners: ((message: Broadcast) => void)[] = [];
+    const worker = {
+      send: ((command: Command) =>
+        command.type === 'status'
+          ? Promise.resolve({ cloud: null, signedIn: true, syncing: running, version: 'test', server: null })
+          : new Promise(() => undefined)) as never,
+      onBroadcast: (listener: (message: Broadcast) => void) => {
+        listeners.push(listener);
+        return () => undefined;
+      },
+    };
+    const sync = createSyncModel(worker, signal([account('IDLE')]), () => undefined, ticker);
+    const request = sync.request('manual');
+    for (const listener of listeners) listener({ type: 'broker:sync-start', payload: { trigger: 'manual' } });
+    await tick();
+    await tick();
+    // Still running, as the worker says: nothing changes.
+    expect(sync.syncing.value).toBe(true);
+    // The worker was stopped: a new one runs no sync. Twice not syncing, and the tab stops waiting.
+    running = false;
+    await tick();
+    expect(sync.syncing.value).toBe(true);
+    await tick();
+    expect(sync.syncing.value).toBe(false);
+    expect(sync.notice.value).toMatch(/stopped before it finished/);
+    await expect(request).resolves.toBeNull();
+  });
+
   it('says "Not connected" when signed out, without an error', async () => {
     const sync = createSyncModel(
       fakeWorker(() => Promise.resolve(result())),

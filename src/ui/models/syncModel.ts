@@ -7,6 +7,7 @@ import type { NewAccount, SyncProgress, SyncResult, SyncTrigger } from '../../co
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { AccountView } from '../../storage/views.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
+import type { Ticker } from './nowModel.ts';
 
 export interface SyncModel {
   syncing: ReadonlySignal<boolean>;
@@ -34,10 +35,19 @@ const announcesNewAccounts = (result: SyncResult): boolean =>
   result.newAccounts.length > 0 &&
   result.accounts.some((account) => !result.newAccounts.some((found) => found.id === account.accountId));
 
+/** How often a sync this tab believes running is checked on (a stopped worker never says it ended). */
+const RUNNING_CHECK_MS = 10_000;
+const STOPPED =
+  "The sync stopped before it finished (the app's background worker was stopped); the next sync fetches what it missed";
+
 export function createSyncModel(
   worker: Worker,
   accounts: ReadonlySignal<AccountView[]>,
   onDataChanged: () => void,
+  ticker: Ticker = {
+    setInterval: (run, ms) => setInterval(run, ms),
+    clearInterval: (handle) => clearInterval(handle as number),
+  },
 ): SyncModel {
   const syncing = signal(false);
   const progress = signal<SyncProgress | null>(null);
@@ -50,6 +60,31 @@ export function createSyncModel(
     if (result.skipped === 'not-due' || result.skipped === 'offline' || result.skipped === 'busy') return;
     notice.value = result.success && !result.skipped ? null : result.message;
   };
+
+  // The browser may stop the service worker in the middle of a sync (or it may crash): no
+  // completion is broadcast then, and a command's reply never comes. While a sync seems to run,
+  // the worker is asked for its status; twice "not syncing" ends the wait in every tab.
+  /** Ends the waits of this tab's requests whose sync the worker no longer runs. */
+  const waiting = new Set<() => void>();
+  let idleChecks = 0;
+  ticker.setInterval(() => {
+    if (!syncing.peek()) {
+      idleChecks = 0;
+      return;
+    }
+    worker.send({ type: 'status' }).then(
+      (status) => {
+        idleChecks = status.syncing ? 0 : idleChecks + 1;
+        if (idleChecks < 2 || !syncing.peek()) return;
+        idleChecks = 0;
+        syncing.value = false;
+        progress.value = null;
+        notice.value = STOPPED;
+        for (const stop of waiting) stop();
+      },
+      () => undefined,
+    );
+  }, RUNNING_CHECK_MS);
 
   worker.onBroadcast((message) => {
     switch (message.type) {
@@ -104,14 +139,20 @@ export function createSyncModel(
     statusLine,
     async request(trigger) {
       if (trigger === 'manual') syncing.value = true;
+      let stop: () => void = () => undefined;
       try {
-        const result = await worker.send({ type: 'sync', trigger });
-        tell(result);
+        const stopped = new Promise<null>((resolve) => {
+          stop = () => resolve(null);
+          waiting.add(stop);
+        });
+        const result = await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
+        if (result) tell(result);
         return result;
       } catch (error) {
         notice.value = error instanceof Error ? error.message : String(error);
         return null;
       } finally {
+        waiting.delete(stop);
         if (trigger === 'manual') syncing.value = false;
       }
     },
