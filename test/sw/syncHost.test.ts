@@ -254,7 +254,39 @@ describe('backup', () => {
     newer.run(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 99`);
     const stampedButEmpty = new SQL.Database();
     stampedButEmpty.run(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 2`);
+    // A Folio Sync file, then changed the ways an attacker would: each is refused, naming what.
+    const ours = await (async () => {
+      let bytes: Uint8Array = new Uint8Array();
+      const fresh = await openSqlJsDatabase(SQL, {
+        load: () => Promise.resolve(undefined),
+        save: (saved) => {
+          bytes = saved;
+          return Promise.resolve();
+        },
+      });
+      fresh.run("INSERT INTO platforms (id, name, created_at, updated_at) VALUES ('p', 'p', '', '')");
+      await fresh.persist();
+      fresh.close();
+      return bytes;
+    })();
+    const tampered = (sql: string) => {
+      const copy = new SQL.Database(ours);
+      copy.run(sql);
+      const bytes = copy.export();
+      copy.close();
+      return bytes;
+    };
     const attempts: [Uint8Array, string][] = [
+      [
+        tampered(
+          "CREATE TRIGGER zero AFTER INSERT ON activities BEGIN UPDATE activities SET amount = '0' WHERE id = NEW.id; END",
+        ),
+        'an unexpected trigger "zero"',
+      ],
+      [tampered('ALTER TABLE activities ADD COLUMN junk TEXT'), 'the table "activities" is not as Folio Sync makes it'],
+      [tampered('CREATE TABLE junk (payload BLOB)'), 'an unexpected table "junk"'],
+      [tampered('CREATE VIEW everything AS SELECT * FROM activities'), 'an unexpected view "everything"'],
+      [tampered('DROP INDEX activities_account_symbol'), 'no index "activities_account_symbol"'],
       [new TextEncoder().encode('my notes'), 'This file is not a SQLite database'],
       [new Uint8Array(), 'This file is not a SQLite database'],
       [new SQL.Database().export(), 'This SQLite file is not a Folio Sync database'],
