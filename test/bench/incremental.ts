@@ -11,13 +11,13 @@ import { createStore, type UseStore } from 'idb-keyval';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { performBrokerSync } from '../../src/core/brokerSync.ts';
 import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
-import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import type { SqlDatabase } from '../../src/storage/sqlDatabase.ts';
 import { idbWriter } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import type { CredentialStore } from '../../src/transport/authSession.ts';
 import { createCloudClient } from '../../src/transport/brokerCloud.ts';
 import { handlerHttp } from '../support/handlerHttp.ts';
+import { memoryCredentials } from '../support/memoryCredentials.ts';
 import { type Figure, median } from './figures.ts';
 
 const CLOUD = 'http://bench.local';
@@ -37,18 +37,6 @@ function countingStore() {
       return callback(objects);
     });
   return { store, counted };
-}
-
-/** As in the service worker, the refresh token lives apart from the database (sw/credentialStore.ts). */
-function memoryCredentials(): CredentialStore {
-  let token: string | null = DEMO_REFRESH_TOKEN;
-  return {
-    getRefreshToken: () => Promise.resolve(token),
-    setRefreshToken: (next) => {
-      token = next;
-      return Promise.resolve();
-    },
-  };
 }
 
 const sync = (db: SqlDatabase, demo: DemoCloud, credentials: CredentialStore) =>

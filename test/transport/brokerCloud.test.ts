@@ -1,24 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { fetchHttp } from '../../src/platform/fetchHttp.ts';
-import type { CredentialStore } from '../../src/transport/authSession.ts';
 import { type BrokerCloud, createCloudClient } from '../../src/transport/brokerCloud.ts';
 import { API_URL, AUTH_URL, requestLog, useDemoCloud } from '../support/demoCloudMock.ts';
 import { fakeTime } from '../support/fakeTime.ts';
+import { memoryCredentials } from '../support/memoryCredentials.ts';
 
 const time = fakeTime();
 const demo = useDemoCloud(time);
-
-function credentials(): CredentialStore {
-  let token: string | null = DEMO_REFRESH_TOKEN;
-  return {
-    getRefreshToken: () => Promise.resolve(token),
-    setRefreshToken: (next) => {
-      token = next;
-      return Promise.resolve();
-    },
-  };
-}
 
 let client: BrokerCloud;
 beforeEach(() => {
@@ -29,7 +17,7 @@ beforeEach(() => {
     apiKey: '',
     http: fetchHttp(),
     timers: time,
-    credentials: credentials(),
+    credentials: memoryCredentials(),
     timeoutMs: 1000,
   });
 });
