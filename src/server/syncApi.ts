@@ -48,13 +48,6 @@ export interface SyncApiDeps {
   emit: EmitSyncEvent;
   /** The cloud this server syncs; null for the built-in demo cloud. */
   cloud: { apiUrl: string; authUrl: string } | null;
-  /**
-   * Names the database's current state in this run: it changes whenever the data browsers copy
-   * changes, so a browser holding the copy of this version asks for nothing.
-   */
-  dataVersion(): string;
-  /** Something the API wrote changed the data (a review decision). */
-  dataChanged(): void;
   /** The database as browsers may keep it: consistent, without secrets (storage/node/snapshot.ts). */
   snapshot(): Uint8Array;
   /** The refresh token was set or cleared: no access token of the old sign-in may be used again. */
@@ -117,6 +110,9 @@ function activityQuery(c: Context): { filter: ActivityFilter; limit: number; off
 
 export function createSyncApi(deps: SyncApiDeps): Hono {
   const { db, runner, scheduler, events } = deps;
+  // Names the data's state in this run: every write, the engine's and a review's (whose holdings
+  // update emits), is followed by an event, so the newest event's id moves whenever the data does.
+  const dataVersion = () => events.lastId();
   let snapshot: Snapshot | null = null;
   const api = new Hono();
   api.use(deps.requireSecret);
@@ -144,7 +140,7 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       lastSyncedAt: lastSuccessfulSyncAt(db),
       nextRunAt: next === null ? null : new Date(next).toISOString(),
       cloud: deps.cloud,
-      dataVersion: deps.dataVersion(),
+      dataVersion: dataVersion(),
       lastEventId: events.lastId(),
     });
   });
@@ -152,7 +148,7 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
   // The browsers' offline copy (docs/architecture.md, "Server mode"): fetched again only when the
   // data changed. The ETag hashes the bytes; X-Data-Version names the state they are of.
   api.get('/database', async (c) => {
-    const version = deps.dataVersion();
+    const version = dataVersion();
     if (snapshot?.version !== version) {
       const raw = deps.snapshot();
       const etag = `"${createHash('sha256').update(raw).digest('base64url')}"`;
@@ -231,7 +227,6 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       if (error instanceof ReviewError) return c.json({ error: 'invalid_decision', message: error.message }, 422);
       throw error;
     }
-    deps.dataChanged();
     return c.body(null, 204);
   });
   api.get('/holdings', (c) => c.json({ holdings: listHoldings(db), cash: listCash(db) }));

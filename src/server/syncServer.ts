@@ -63,16 +63,8 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
   if (config.refreshToken) adoptSuppliedRefreshToken(db, config.refreshToken);
   if (!config.apiUrl && !getSetting(db, 'cloud.refreshToken')) setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN);
 
-  const bootId = clock.now().toString(36);
-  const events = createEventLog(bootId);
-  // Every write of the engine is followed by an event, so counting events (and the API's own
-  // writes) names each state of the data in this run; the boot id covers what recovery wrote at
-  // start. (The offline copy's ETag is a hash of its bytes, which also holds across restarts.)
-  let changes = 0;
-  const emit: EmitSyncEvent = (event) => {
-    changes++;
-    events.append(event);
-  };
+  const events = createEventLog(clock.now().toString(36));
+  const emit: EmitSyncEvent = (event) => void events.append(event);
   await recoverInterruptedSync({ db, clock, emit, log });
 
   // The cloud client needs this server's own address when it syncs the demo cloud it serves.
@@ -114,10 +106,6 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     events,
     emit,
     cloud: config.apiUrl && config.authUrl ? { apiUrl: config.apiUrl, authUrl: config.authUrl } : null,
-    dataVersion: () => `${bootId}-${changes}`,
-    dataChanged: () => {
-      changes++;
-    },
     snapshot: () => shareableSnapshot(db, config.dataDir),
     requireSecret: auth.requireSecret,
     onSessionChange: () => {

@@ -80,19 +80,18 @@ function createPrivately(path: string): void {
  * read-only, leave `-wal` and `-shm` files beside it, and fail at the first write.
  */
 function assertWritable(path: string): void {
-  for (const [target, what] of [
-    [path, 'file'],
-    [dirname(path), 'folder'],
-  ] as const) {
-    if (what === 'file' && !existsSync(target)) continue;
+  const writable = (target: string) => {
     try {
       accessSync(target, constants.W_OK);
+      return true;
     } catch {
-      throw new StorageError(
-        'cannot-open',
-        `Cannot write ${what === 'file' ? path : `the folder of ${path}`}: it is read-only`,
-      );
+      return false;
     }
+  };
+  if (existsSync(path) && !writable(path))
+    throw new StorageError('cannot-open', `Cannot write ${path}: it is read-only`);
+  if (!writable(dirname(path))) {
+    throw new StorageError('cannot-open', `Cannot write the folder of ${path}: it is read-only`);
   }
 }
 
