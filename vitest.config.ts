@@ -21,9 +21,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          // One build of the app for every end-to-end file; one browser at a time on a small machine.
+          // One build of the app for every end-to-end file.
           globalSetup: ['test/e2e/support/buildApp.ts'],
-          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },

@@ -22,6 +22,7 @@ import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
 import { getResponse } from 'msw';
 import { createDemoCloud, type DemoCloud } from '../demo/demoCloud.ts';
+import type { DemoSize } from '../demo/demoDataset.ts';
 import { DEMO_CLOUD_PATH } from '../demo/demoDefaults.ts';
 import type { DemoScenario } from '../demo/demoScenario.ts';
 import { listen } from '../demo/serveHandlers.ts';
@@ -33,6 +34,8 @@ export interface AppServerOptions {
   port: number;
   /** The demo cloud's clock (tests move it). */
   now?: () => number;
+  /** The demo cloud's history: the full one (default), or a few weeks for tests that need a sync but not its size. */
+  demoSize?: DemoSize;
 }
 
 export interface AppServer {
@@ -151,7 +154,7 @@ function demoCloudRoutes(demo: DemoCloud): Hono<{ Bindings: HttpBindings }> {
 
 /** The app's routes, apart from any socket: the server below listens with them, tests call them directly. */
 export function createAppRoutes(
-  options: Pick<AppServerOptions, 'distDir' | 'now'> & {
+  options: Pick<AppServerOptions, 'distDir' | 'now' | 'demoSize'> & {
     /** The address it listens on; on loopback only loopback host names are answered. */
     host?: string;
     /** The origin browsers reach it at through a reverse proxy (serverConfig.ts). */
@@ -161,7 +164,7 @@ export function createAppRoutes(
     mounts?: Record<string, Hono>;
   },
 ) {
-  const demo = createDemoCloud({ now: options.now ?? Date.now });
+  const demo = createDemoCloud({ now: options.now ?? Date.now, size: options.demoSize ?? 'full' });
   const staticFiles = (dir: string) =>
     serveStatic<{ Bindings: HttpBindings }>({
       root: dir,

@@ -15,6 +15,7 @@ import { recoverInterruptedSync } from '../core/syncRecovery.ts';
 import { createSyncRunner, type SyncRunner } from '../core/syncRunner.ts';
 import { createSyncScheduler, type SetTimer, type SyncScheduler } from '../core/syncScheduler.ts';
 import type { DemoCloud } from '../demo/demoCloud.ts';
+import type { DemoSize } from '../demo/demoDataset.ts';
 import { DEMO_CLOUD_PATH, DEMO_REFRESH_TOKEN } from '../demo/demoDefaults.ts';
 import { listen } from '../demo/serveHandlers.ts';
 import { fetchHttp } from '../platform/fetchHttp.ts';
@@ -41,6 +42,8 @@ export interface SyncServerDeps {
   log: Logger;
   /** Overrides the event stream's keep-alive interval (tests). */
   keepAliveMs?: number;
+  /** The built-in demo cloud's history (tests that need a sync but not its size ask for 'small'). */
+  demoSize?: DemoSize;
 }
 
 export interface SyncServer {
@@ -119,6 +122,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     host: config.host,
     publicOrigin: config.publicOrigin,
     serveDemo: !config.apiUrl,
+    ...(deps.demoSize ? { demoSize: deps.demoSize } : {}),
     mounts: { '/api': api, '/signin': auth.routes },
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];

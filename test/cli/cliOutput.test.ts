@@ -45,4 +45,27 @@ describe('CLI output', () => {
     for (const steering of ['\u001b', '\u0007', '\r', '\u202e']) expect(printed.includes(steering)).toBe(false);
     expect(printed.split('\n')).toHaveLength(5);
   });
+
+  it('groups thousands in the counts it prints', () => {
+    const result = {
+      ...skippedResult('busy', ''),
+      skipped: null,
+      message: 'Synced 1 account: 12,345 new, 0 updated activities',
+      accountsSynced: 1,
+      accounts: [
+        {
+          accountId: 'a',
+          accountName: 'Personal',
+          status: 'IDLE' as const,
+          error: null,
+          errorCode: null,
+          fetched: 12_345,
+          inserted: 1_487,
+          updated: 0,
+          warnings: 0,
+        },
+      ],
+    };
+    expect(describeResult(result, false)).toContain('  Personal  Up to date    12,345 fetched, 1,487 new, 0 updated');
+  });
 });

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSyncCli } from '../../src/cli/syncCli.ts';
@@ -16,16 +16,19 @@ import { type HandlerServer, serveHandlers } from '../../src/demo/serveHandlers.
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import { openFileDatabase } from '../../src/storage/node/fileDatabase.ts';
 import { countActivities, listActivities } from '../../src/storage/views.ts';
+import { bundleScript } from '../support/bundleScript.ts';
 import { cloudTrade, SCRIPTED_TOKEN, type ScriptedCloud, scriptedCloud } from '../support/scriptedCloud.ts';
 import { expectHoldingsRecomputed, expectNothingRunning } from '../support/syncInvariants.ts';
 
 const CHILD = fileURLToPath(new URL('./support/crashingSync.ts', import.meta.url));
 
 let dir: string;
+let childScript: string;
 let cloud: ScriptedCloud;
 let server: HandlerServer;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'folio-crash-'));
+  childScript = await bundleScript(CHILD);
   cloud = scriptedCloud();
   const days = (n: number, from: string) =>
     Array.from({ length: n }, (_, i) => new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10));
@@ -51,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(dirname(childScript), { recursive: true, force: true });
 });
 
 const cliArgs = (db: string) => [
@@ -66,7 +70,7 @@ const cliArgs = (db: string) => [
 ];
 
 function runChild(db: string, env: Record<string, string>): Promise<{ code: number | null; signal: string | null }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD, ...cliArgs(db)], {
+  const child: ChildProcess = spawn(process.execPath, [childScript, ...cliArgs(db)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -18,7 +18,7 @@ import { type HandlerServer, serveHandlers } from '../../src/demo/serveHandlers.
 import { fakeTime } from '../support/fakeTime.ts';
 
 const time = fakeTime();
-const demo = createDemoCloud({ now: () => time.clock.now() });
+const demo = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
 let server: HandlerServer;
 let dir: string;
 let dbPath: string;
@@ -136,7 +136,7 @@ describe('sync CLI', () => {
     const quiet = await cli(target());
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toMatch(/^Synced: 3 connections, 4 accounts\n/);
-    expect(quiet.stdout).toContain('  Personal           Needs review  1,487 fetched, 1,487 new, 0 updated');
+    expect(quiet.stdout).toContain('  Personal           Needs review  36 fetched, 36 new, 0 updated');
     expect(quiet.stdout).toContain('New account: TFSA (Questrade)');
     // The account the cloud does not sync is stored, not announced.
     expect(quiet.stdout).not.toContain('Crypto');
@@ -304,7 +304,7 @@ describe('sync CLI: demo-cloud scenarios', () => {
   });
 
   it('slow pages: still syncs, page by page', async () => {
-    const run = await sync({ pageDelayMs: 20, maxPageSize: 250 });
+    const run = await sync({ pageDelayMs: 20, maxPageSize: 8 });
     expect(run.code).toBe(0);
     const progress = run.lines.map((line) => JSON.parse(line)).filter((event) => event.type === 'broker:sync-progress');
     expect(

@@ -32,7 +32,7 @@ import { createHarness, type Harness, memoryByteStore } from '../support/syncHar
 import { expectHoldingsRecomputed } from '../support/syncInvariants.ts';
 
 const time = fakeTime();
-const demo = useDemoCloud(time);
+const demo = useDemoCloud(time, 'small');
 
 const accounts = () => demo.dataset().accounts;
 const enabledAccounts = () => accounts().filter((account) => account.plan.syncEnabled);
@@ -143,7 +143,7 @@ describe('a first sync', () => {
 
   it('emits start, progress per page, the portfolio trigger, then complete', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 500 });
+    demo.setScenario({ maxPageSize: 15 });
     const result = await h.sync();
     const types = h.events.map((event) => event.type);
     expect(types[0]).toBe('broker:sync-start');
@@ -155,10 +155,10 @@ describe('a first sync', () => {
     expect(tfsaProgress.map((progress) => [progress.status, progress.currentPage, progress.activitiesFetched])).toEqual(
       [
         ['RUNNING', 0, 0],
-        ['RUNNING', 1, 500],
-        ['RUNNING', 2, 1000],
-        ['RUNNING', 3, 1020],
-        ['IDLE', 3, 1020],
+        ['RUNNING', 1, 15],
+        ['RUNNING', 2, 30],
+        ['RUNNING', 3, 33],
+        ['IDLE', 3, 33],
       ],
     );
     expect(tfsaProgress[0]?.accountName).toBe('TFSA');
@@ -193,9 +193,22 @@ describe('later syncs', () => {
     const result = await h.sync();
     const activityRequests = demo.requests.filter((request) => request.path.includes('/activities'));
     expect(activityRequests).toHaveLength(4);
-    // The newest activity (Friday 2026-11-27) is older than the last success (the 28th): the window
-    // starts the day before it (docs/sync-rules.md, "Window").
-    for (const request of activityRequests) expect(request.path).toContain('start_date=2026-11-26&end_date=2026-11-28');
+    // Each account's newest activity (Friday 2026-11-27; RRSP's the 26th) is older than the last
+    // success (the 28th): its window starts the day before it (docs/sync-rules.md, "Window").
+    const windows = new Map(
+      activityRequests.map((request) => [
+        [TFSA, RRSP, MARGIN, PERSONAL].find((id) => request.path.includes(`/accounts/${id}/`)),
+        request.path.split('&').slice(-2).join('&'),
+      ]),
+    );
+    expect(windows).toEqual(
+      new Map([
+        [TFSA, 'start_date=2026-11-26&end_date=2026-11-28'],
+        [RRSP, 'start_date=2026-11-25&end_date=2026-11-28'],
+        [MARGIN, 'start_date=2026-11-26&end_date=2026-11-28'],
+        [PERSONAL, 'start_date=2026-11-26&end_date=2026-11-28'],
+      ]),
+    );
     expect(result.activitiesSynced.activitiesUpserted).toBe(0);
     expect(listImportRuns(h.db, ALL).filter((run) => run.mode === 'INCREMENTAL')).toHaveLength(4);
     expect(h.payloads('portfolio:trigger-update')).toEqual([]);
@@ -259,7 +272,7 @@ describe('dedup', () => {
 
   it('stores an id that appears on two pages once', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ duplicateAcrossPages: true, maxPageSize: 300 });
+    demo.setScenario({ duplicateAcrossPages: true, maxPageSize: 10 });
     const result = await h.sync();
     expect(activityCount(h)).toBe(totalEnabledActivities());
     expect(result.success).toBe(true);
@@ -273,32 +286,32 @@ describe('paging', () => {
 
   it('follows has_more to the end and stops there', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 100 });
+    demo.setScenario({ maxPageSize: 10 });
     await h.sync();
-    expect(tfsaRequests()).toHaveLength(11); // 1,020 activities
-    expect(tfsaRequests().at(-1)?.path).toContain('offset=1000');
-    expect(activityCount(h, TFSA)).toBe(1020);
+    expect(tfsaRequests()).toHaveLength(4); // 33 activities
+    expect(tfsaRequests().at(-1)?.path).toContain('offset=30');
+    expect(activityCount(h, TFSA)).toBe(33);
   });
 
   it('with only a total, stops when the offset reaches it', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 100, paging: 'total-only' });
+    demo.setScenario({ maxPageSize: 10, paging: 'total-only' });
     await h.sync();
-    expect(tfsaRequests()).toHaveLength(11);
-    expect(activityCount(h, TFSA)).toBe(1020);
+    expect(tfsaRequests()).toHaveLength(4);
+    expect(activityCount(h, TFSA)).toBe(33);
   });
 
   it('with neither, pages until an empty page', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 100, paging: 'until-empty' });
+    demo.setScenario({ maxPageSize: 10, paging: 'until-empty' });
     await h.sync();
-    expect(tfsaRequests()).toHaveLength(12);
-    expect(activityCount(h, TFSA)).toBe(1020);
+    expect(tfsaRequests()).toHaveLength(5);
+    expect(activityCount(h, TFSA)).toBe(33);
   });
 
   it('fails an account whose server keeps sending the same page, with "Pagination appears stuck"', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 100, stuckPagination: true });
+    demo.setScenario({ maxPageSize: 10, stuckPagination: true });
     const result = await h.sync();
     expect(tfsaRequests()).toHaveLength(2);
     expect(statusOf(h, TFSA)).toMatchObject({ syncStatus: 'FAILED', lastError: 'Pagination appears stuck' });
@@ -307,7 +320,7 @@ describe('paging', () => {
 
   it('gives up after the page cap', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ maxPageSize: 100 });
+    demo.setScenario({ maxPageSize: 10 });
     await h.sync('manual', { maxPages: 3 });
     expect(tfsaRequests()).toHaveLength(3);
     expect(statusOf(h, TFSA)).toMatchObject({
@@ -352,8 +365,8 @@ describe('failures', () => {
     demo.requests.length = 0;
     await h.sync();
     const rrsp = demo.requests.find((request) => request.path.includes(`/accounts/${RRSP}/activities`));
-    // The day before the newest activity (Friday 2026-11-27), which is older than the first success.
-    expect(rrsp?.path).toContain('start_date=2026-11-26');
+    // The day before RRSP's newest activity (Thursday 2026-11-26), which is older than the first success.
+    expect(rrsp?.path).toContain('start_date=2026-11-25');
   });
 
   it('rate limiting ends the account "Rate limited by the cloud" after 500 ms, 1 s, 2 s', async () => {
@@ -393,12 +406,12 @@ describe('failures', () => {
 
   it('a malformed page fails its account with a clear error; the pages before it stay, nothing of it is written', async () => {
     const h = await createHarness(time);
-    demo.setScenario({ malformedActivities: true, malformedFromOffset: 500, maxPageSize: 500 });
+    demo.setScenario({ malformedActivities: true, malformedFromOffset: 20, maxPageSize: 20 });
     const result = await h.sync();
     expect(result.accounts.map((account) => [account.status, account.error])).toEqual(
       Array(4).fill(['FAILED', 'The cloud sent a malformed answer for activities: not JSON']),
     );
-    for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) expect(activityCount(h, id)).toBe(500);
+    for (const id of [TFSA, RRSP, MARGIN, PERSONAL]) expect(activityCount(h, id)).toBe(20);
     expect(lastSuccessfulSyncAt(h.db)).toBeNull();
     // The next sync asks for the whole history again; what was kept is absorbed.
     demo.setScenario({});
@@ -596,7 +609,8 @@ describe('portfolio update', () => {
     demo.setScenario({ newTrades: 3 });
     await h.sync();
     const after = updatedAt();
-    const moved = after.filter((row, i) => row.updated_at !== before[i]?.updated_at).map((row) => row.symbol);
+    const updatedBefore = new Map(before.map((row) => [row.symbol, row.updated_at]));
+    const moved = after.filter((row) => row.updated_at !== updatedBefore.get(row.symbol)).map((row) => row.symbol);
     expect(moved).toEqual(['VFV.TO']);
     expect(h.db.all('SELECT * FROM holdings_pending')).toEqual([]);
     // Exactly what a recompute from scratch gives, cash included.

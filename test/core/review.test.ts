@@ -7,7 +7,7 @@ import { fakeTime } from '../support/fakeTime.ts';
 import { createHarness, type Harness } from '../support/syncHarness.ts';
 
 const time = fakeTime();
-useDemoCloud(time);
+useDemoCloud(time, 'small');
 
 let h: Harness;
 let flagged: { id: string; account_id: string };

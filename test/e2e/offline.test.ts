@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useBrowserApp } from './support/browserApp.ts';
+import { allActivitiesLine, useBrowserApp } from './support/browserApp.ts';
 
 const app = useBrowserApp();
 
@@ -15,7 +15,7 @@ describe('offline', () => {
     // The rows come from IndexedDB a moment after the page shows.
     await expect.poll(() => page.locator('.account-rows li').count()).toBe(5);
     await page.getByRole('link', { name: 'Activities' }).click();
-    await page.getByText(/5,7\d\d activities, newest first/).waitFor();
+    await page.getByText(allActivitiesLine(app.server.demo)).waitFor();
 
     await page.getByRole('link', { name: /Connect/ }).click();
     const syncs = app.syncCount();

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
-import { useChromium } from './support/browserApp.ts';
+import { allActivitiesLine, useChromium } from './support/browserApp.ts';
 
 let server: SyncServer;
 let dataDir: string;
@@ -38,6 +38,7 @@ const startServer = (secret: string | null = null) =>
       return () => undefined;
     },
     log: { warn: () => undefined },
+    demoSize: 'small',
   });
 
 beforeEach(async () => {
@@ -68,7 +69,7 @@ describe('the app in server mode', () => {
 
     await connect.getByRole('button', { name: 'Sync Now' }).click();
     await connect.getByText('Last synced: just now').first().waitFor({ timeout: 30_000 });
-    await activities.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
+    await activities.getByText(allActivitiesLine(server.demo)).waitFor({ timeout: 10_000 });
     expect(cloudSyncs()).toBe(1);
     await expect.poll(() => connect.locator('.account-rows li').count()).toBe(5);
 
@@ -108,12 +109,12 @@ describe('the app in server mode', () => {
     browser.context.on('request', (request) => fetched.push(new URL(request.url()).pathname));
     const copies = () => fetched.filter((path) => path === '/api/database').length;
     const page = await browser.open('/#/activities');
-    await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 30_000 });
+    await page.getByText(allActivitiesLine(server.demo)).waitFor({ timeout: 30_000 });
     expect(copies()).toBe(1);
 
     // A reload when nothing changed asks the state, not the data, and hears no old sync again.
     await page.reload();
-    await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
+    await page.getByText(allActivitiesLine(server.demo)).waitFor({ timeout: 10_000 });
     expect(copies()).toBe(1);
     await page.waitForTimeout(500);
     await expect(page.getByText('New accounts found').count()).resolves.toBe(0);
@@ -133,7 +134,9 @@ describe('the app in server mode', () => {
     await browser.context.setOffline(false);
     await browser.context.setOffline(true);
     await page.getByText('Offline.').waitFor();
-    await page.getByText(/5,7\d\d activities, newest first/).waitFor({ timeout: 10_000 });
+    await page
+      .getByText(`${(before + 1).toLocaleString('en-US')} activities, newest first`)
+      .waitFor({ timeout: 10_000 });
     await page.getByRole('link', { name: /Connect/ }).click();
     // The rows come from IndexedDB a moment after the page shows.
     await expect.poll(() => page.locator('.account-rows li').count()).toBe(5);

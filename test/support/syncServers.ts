@@ -52,6 +52,7 @@ export function useSyncServers(options: { setTimer?: SetTimer; keepAliveMs?: num
         // No schedule fires unless the test fires it: a test has no 4 hours to wait.
         setTimer: options.setTimer ?? (() => () => undefined),
         log: { warn: () => undefined },
+        demoSize: 'small',
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       });
       started.set(server, dataDir);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
+import type { DemoCloud } from '../../../src/demo/demoCloud.ts';
+import type { DemoSize } from '../../../src/demo/demoDataset.ts';
 import { type AppServer, startAppServer } from '../../../src/server/appServer.ts';
 import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.ts';
 
@@ -60,10 +62,23 @@ export interface BrowserApp extends Chromium {
   syncCount(): number;
 }
 
-export function useBrowserApp(): BrowserApp {
+/** The Activities page's count line once every synced account's history is stored. */
+export function allActivitiesLine(demo: DemoCloud): string {
+  const synced = demo.dataset().accounts.filter((account) => account.plan.syncEnabled);
+  const count = synced.reduce((sum, account) => sum + account.activities.length, 0);
+  return `${count.toLocaleString('en-US')} activities, newest first.`;
+}
+
+/** The app and its demo cloud, with a few weeks of history unless a test needs the full one. */
+export function useBrowserApp(options: { demoSize?: DemoSize } = {}): BrowserApp {
   let server: AppServer | undefined;
   beforeAll(async () => {
-    server = await startAppServer({ distDir: inject('appDir'), host: '127.0.0.1', port: 0 });
+    server = await startAppServer({
+      distDir: inject('appDir'),
+      host: '127.0.0.1',
+      port: 0,
+      demoSize: options.demoSize ?? 'small',
+    });
   });
   afterAll(async () => {
     await server?.close();
