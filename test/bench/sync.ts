@@ -8,6 +8,7 @@ import { execSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { printFigures } from './figures.ts';
 import { firstVisitFigures } from './firstVisit.ts';
+import { focusStormFigures } from './focusStorm.ts';
 import { incrementalFigures } from './incremental.ts';
 import { ingestFigures } from './ingest.ts';
 import { tabFigures } from './tabs.ts';
@@ -22,4 +23,5 @@ printFigures([
   ...(await incrementalFigures(runs)),
   ...(await tabFigures(runs)),
   ...(await firstVisitFigures(runs)),
+  ...(await focusStormFigures()),
 ]);
