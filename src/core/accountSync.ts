@@ -39,7 +39,7 @@ export interface SyncAccount {
   cloudHistoryComplete: boolean | null;
 }
 
-/** Ends with the account's outcome; rethrows only a sign-out, which ends the whole sync. */
+/** Ends with the account's outcome; rethrows a sign-out or a lost connection, which end the whole sync. */
 export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount): Promise<AccountOutcome> {
   const { db, cloud, clock, emit } = deps;
   const maxPages = deps.maxPages ?? MAX_PAGES;
@@ -185,6 +185,18 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
         finishImportRun(db, runId, { status: 'CANCELLED', summary, error: SIGNED_OUT }, now());
         const before = prior?.sync_status;
         restoreAccountStatus(db, account.id, PROVIDER, before && before !== 'RUNNING' ? before : 'IDLE', now());
+      });
+      throw error;
+    }
+    const before = prior?.sync_status;
+    if (isCloudError(error, 'network') && before && before !== 'RUNNING') {
+      // The connection went away mid-way: a failure of the sync, not of an account that has synced
+      // before (docs/sync-rules.md, "Failures"). Its run says so; the account keeps its state, the
+      // committed pages stay, and the sync ends here rather than failing every account after it.
+      summary.errors++;
+      db.transaction(() => {
+        finishImportRun(db, runId, { status: 'FAILED', summary, error: errorMessage(error) }, now());
+        restoreAccountStatus(db, account.id, PROVIDER, before, now());
       });
       throw error;
     }

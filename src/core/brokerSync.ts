@@ -9,15 +9,13 @@
  * docs/sync-rules.md.
  */
 import {
-  listSyncEnabledAccounts,
   markRemovedAccounts,
-  PROVIDER,
   upsertAccount,
   upsertConnection,
   upsertPlatform,
 } from '../storage/brokers.ts';
 import { finishSyncRun, startSyncRun } from '../storage/syncRuns.ts';
-import { failInterruptedSyncs, markAccountFailed } from '../storage/syncState.ts';
+import { failInterruptedSyncs } from '../storage/syncState.ts';
 import { hasBrokerSyncPlan } from '../transport/brokerSyncPlan.ts';
 import { CloudError, isCloudError } from '../transport/cloudError.ts';
 import { syncAccountActivities } from './accountSync.ts';
@@ -80,15 +78,12 @@ async function syncBrokers(deps: BrokerSyncDeps, state: SyncProgressState): Prom
 }
 
 /**
- * How a sync that threw ends: a silent skip for sign-in problems; otherwise a failure, and
- * every sync-enabled account not yet synced shows it on its row.
+ * How a sync that threw ends: a silent skip for sign-in problems; otherwise a failure of the sync
+ * as a whole (offline, the cloud down, its profile or account list refused). That is not a
+ * failure of the accounts it never reached: they keep their state, and the sync run carries the
+ * error (docs/sync-rules.md, "Failures").
  */
-function resultOfError(
-  deps: BrokerSyncDeps,
-  error: unknown,
-  trigger: SyncTrigger,
-  state: SyncProgressState,
-): SyncResult {
+function resultOfError(error: unknown, trigger: SyncTrigger, state: SyncProgressState): SyncResult {
   if (isCloudError(error, 'not-signed-in')) {
     return { ...summarize(state), success: true, skipped: 'not-signed-in', message: error.message };
   }
@@ -96,27 +91,7 @@ function resultOfError(
   if (isCloudError(error, 'no-plan') && trigger === 'auto') {
     return { ...summarize(state), skipped: 'no-plan', message: NO_PLAN };
   }
-  const message = errorMessage(error);
-  const { db, clock } = deps;
-  const attempted = new Set(state.accounts.map((account) => account.accountId));
-  const unattempted = listSyncEnabledAccounts(db).filter((account) => !attempted.has(account.id));
-  db.transaction(() => {
-    for (const account of unattempted) markAccountFailed(db, account.id, PROVIDER, message, toIso(clock.now()));
-  });
-  for (const account of unattempted) {
-    state.accounts.push({
-      accountId: account.id,
-      accountName: account.name,
-      status: 'FAILED',
-      error: message,
-      errorCode: errorCodeOf(error),
-      fetched: 0,
-      inserted: 0,
-      updated: 0,
-      warnings: 0,
-    });
-  }
-  return { ...summarize(state), success: false, message };
+  return { ...summarize(state), success: false, message: errorMessage(error) };
 }
 
 /** Holdings of every account marked stale; a problem is a warning on its account, never a crash. */
@@ -152,7 +127,7 @@ export async function performBrokerSync(deps: BrokerSyncDeps, trigger: SyncTrigg
   // Set when the sync as a whole failed; otherwise a failure is some account's.
   let errorCode: string | null = null;
   if (failure) {
-    result = resultOfError(deps, failure.error, trigger, state);
+    result = resultOfError(failure.error, trigger, state);
     // Offline is a failure only when the cloud never answered: see src/core/throttleState.ts.
     errorCode =
       isCloudError(failure.error, 'network') && state.reachedCloud ? 'connection-lost' : errorCodeOf(failure.error);

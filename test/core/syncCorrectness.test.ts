@@ -267,7 +267,10 @@ describe('the incremental window', () => {
     cloud.pageSize = 1;
     time.set('2026-12-05T12:00:00.000Z');
     cloud.onActivities = (request) => (request.offset === 1 ? 'drop' : undefined);
-    expect((await h.sync()).accounts[0]?.status).toBe('FAILED');
+    // A dropped connection ends the sync; the account's run failed, the account keeps its state.
+    expect(await h.sync()).toMatchObject({ success: false, message: 'Network unavailable' });
+    expect(listImportRuns(h.db, 1)[0]).toMatchObject({ status: 'FAILED', error: 'Network unavailable' });
+    expect(account(h, 'acc-1')?.syncStatus).toBe('IDLE');
     cloud.onActivities = null;
     time.advance(2 * HOUR);
     await h.sync();
@@ -404,11 +407,13 @@ describe('accounts the cloud no longer lists', () => {
     expect(result).toMatchObject({ success: true, accountsSynced: 1 });
     expect(account(h, 'acc-2')?.removedAt).toBe(time.iso());
     expect(countActivities(h.db, { accountId: 'acc-2' })).toBe(4);
-    // A whole-sync failure later does not mark it again.
+    // A whole-sync failure later marks no account: neither this one nor the one still synced.
+    const statuses = listAccounts(h.db).map((row) => [row.id, row.syncStatus, row.lastError]);
     cloud.offline = true;
     time.advance(2 * HOUR);
     const failed = await h.sync();
-    expect(failed.accounts.map((outcome) => outcome.accountId)).toEqual(['acc-1']);
+    expect(failed).toMatchObject({ success: false, accounts: [] });
+    expect(listAccounts(h.db).map((row) => [row.id, row.syncStatus, row.lastError])).toEqual(statuses);
     // It comes back when the cloud lists it again.
     cloud.offline = false;
     cloud.accounts.push({ id: 'acc-2', name: 'RRSP', activities: [] });
