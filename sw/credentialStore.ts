@@ -21,14 +21,24 @@ export async function forgetOtherTokens(databaseKey: string): Promise<void> {
   for (const key of await keys(store)) if (key !== databaseKey) await del(key, store);
 }
 
-export function tokenStore(databaseKey: string, demo: boolean): CredentialStore & { signOut(): Promise<void> } {
+export function tokenStore(
+  databaseKey: string,
+  demo: boolean,
+): CredentialStore & { signOut(): Promise<void>; forget(): Promise<void> } {
+  const current = async () => {
+    const stored = await get<string>(databaseKey, tokens());
+    if (stored === undefined) return demo ? DEMO_REFRESH_TOKEN : null;
+    return stored === SIGNED_OUT ? null : stored;
+  };
   return {
-    async getRefreshToken() {
-      const stored = await get<string>(databaseKey, tokens());
-      if (stored === undefined) return demo ? DEMO_REFRESH_TOKEN : null;
-      return stored === SIGNED_OUT ? null : stored;
-    },
+    getRefreshToken: current,
     setRefreshToken: (token) => set(databaseKey, token, tokens()),
+    // A token the auth server refused is dead: keeping it would say "signed in" to a user who is not.
+    async refused(token) {
+      if ((await current()) === token) await set(databaseKey, SIGNED_OUT, tokens());
+    },
     signOut: () => set(databaseKey, SIGNED_OUT, tokens()),
+    /** Back to the default: the demo's public token, or none. */
+    forget: () => del(databaseKey, tokens()),
   };
 }

@@ -18,12 +18,23 @@ import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
 import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
 import { checkCloudUrl } from '../src/platform/cloudUrl.ts';
 import { type CloudSettings, databaseKey, loadCloudSettings, saveCloudSettings } from '../src/pwa/cloudSettings.ts';
-import type { Broadcast, CloudStatus, Command, CommandMap, CommandName, CommandReply } from '../src/pwa/swProtocol.ts';
+import {
+  type Broadcast,
+  type CloudStatus,
+  type Command,
+  CommandError,
+  type CommandFailure,
+  type CommandMap,
+  type CommandName,
+  type CommandReply,
+  type FormField,
+} from '../src/pwa/swProtocol.ts';
 import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
 import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
 import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
 import { createCloudClient } from '../src/transport/brokerCloud.ts';
+import { isCloudError } from '../src/transport/cloudError.ts';
 import type { HttpClient } from '../src/transport/http.ts';
 import { forgetOtherTokens, tokenStore } from './credentialStore.ts';
 import { pullServerCopy } from './serverCopy.ts';
@@ -65,11 +76,18 @@ interface OpenDatabase {
   retired: boolean;
 }
 
-const normalizeUrl = (url: string): string => {
+const normalizeUrl = (url: string, field: FormField): string => {
   const checked = checkCloudUrl(url);
-  if ('problem' in checked) throw new Error(checked.problem);
+  if ('problem' in checked) throw new CommandError(checked.problem, 'bad-url', field);
   return checked.url;
 };
+
+/** A thrown error as the page receives it, code and field included. */
+function failureOf(error: unknown): CommandFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CommandError) return { message, code: error.code, field: error.field };
+  return { message, code: isCloudError(error) ? error.code : 'internal', field: null };
+}
 
 export function createSyncHost(deps: SyncHostDeps) {
   const { clock, broadcast } = deps;
@@ -97,12 +115,17 @@ export function createSyncHost(deps: SyncHostDeps) {
       db,
       clock,
       isOnline: deps.isOnline,
-      sync: async (trigger) =>
-        (await exclusive(async () =>
-          opened.retired
-            ? null
-            : performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger),
-        )) ?? skippedResult('busy', 'The database was just replaced: sync again'),
+      sync: async (trigger) => {
+        const result =
+          (await exclusive(async () =>
+            opened.retired
+              ? null
+              : performBrokerSync({ db, cloud: client, clock, emit: broadcast, log: deps.log }, trigger),
+          )) ?? skippedResult('busy', 'The database was just replaced: sync again');
+        // A refused refresh token was forgotten (credentialStore.ts): every tab now says "Not connected".
+        if (result.skipped === 'not-signed-in') await announce();
+        return result;
+      },
     });
     // What a closed worker's sync left (RUNNING rows, stale holdings) is recovered, and a new file
     // saved so pages can open it; only when no one else is writing (another worker may be mid-sync).
@@ -146,6 +169,45 @@ export function createSyncHost(deps: SyncHostDeps) {
       return open(await loadCloudSettings());
     });
 
+  /**
+   * The refresh token as the cloud accepted it (it may rotate it on first use): a sign-in counts
+   * only once the cloud said yes, so a refused or unreachable one changes nothing.
+   */
+  async function acceptedToken(cloud: CloudSettings, token: string): Promise<string> {
+    let current = token;
+    const client = createCloudClient({
+      ...cloud,
+      http: deps.http,
+      timers: { clock, sleep: deps.sleep },
+      credentials: {
+        getRefreshToken: () => Promise.resolve(current),
+        setRefreshToken: (next) => {
+          current = next;
+          return Promise.resolve();
+        },
+      },
+    });
+    try {
+      await client.getUser();
+    } catch (error) {
+      if (isCloudError(error, 'not-signed-in')) {
+        throw new CommandError(
+          'The cloud refused this refresh token. Copy a new one from your Wealthfolio Connect account.',
+          error.code,
+          'refreshToken',
+        );
+      }
+      if (isCloudError(error, 'network') || isCloudError(error, 'timeout')) {
+        throw new CommandError(
+          `The cloud at ${cloud.authUrl} can't be reached. Check the addresses, or try again when you are online.`,
+          error.code,
+        );
+      }
+      throw error;
+    }
+    return current;
+  }
+
   async function status(): Promise<CloudStatus> {
     const { cloud, credentials, runner } = await current();
     const signedIn = (await credentials.getRefreshToken()) !== null;
@@ -164,13 +226,14 @@ export function createSyncHost(deps: SyncHostDeps) {
       status,
       async 'sign-in'({ cloud, refreshToken }) {
         const token = refreshToken.trim();
-        if (!token) throw new Error('A refresh token is needed to sign in');
+        if (!token) throw new CommandError('A refresh token is needed to sign in', 'bad-token', 'refreshToken');
         const settings = {
-          apiUrl: normalizeUrl(cloud.apiUrl),
-          authUrl: normalizeUrl(cloud.authUrl),
+          apiUrl: normalizeUrl(cloud.apiUrl, 'apiUrl'),
+          authUrl: normalizeUrl(cloud.authUrl, 'authUrl'),
           apiKey: cloud.apiKey.trim(),
         };
-        await tokenStore(databaseKey(settings), false).setRefreshToken(token);
+        const accepted = await acceptedToken(settings, token);
+        await tokenStore(databaseKey(settings), false).setRefreshToken(accepted);
         await forgetOtherTokens(databaseKey(settings));
         await saveCloudSettings(settings);
         const opened = await reopen();
@@ -184,6 +247,8 @@ export function createSyncHost(deps: SyncHostDeps) {
       },
       async 'use-demo'() {
         await forgetOtherTokens(databaseKey(null));
+        // Back to the demo's public token, even after signing out of the demo or its refusal.
+        await tokenStore(databaseKey(null), true).forget();
         await saveCloudSettings(null);
         const opened = await current();
         await announce();
@@ -222,7 +287,7 @@ export function createSyncHost(deps: SyncHostDeps) {
         return { ok: true, value: await handler(command) };
       } catch (error) {
         deps.log.warn(`${command.type} failed: ${String(error)}`);
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { ok: false, failure: failureOf(error) };
       }
     },
   };

@@ -42,9 +42,33 @@ export interface CommandMap {
 
 export type CommandName = keyof CommandMap;
 export type Command = { [K in CommandName]: { type: K } & CommandMap[K]['request'] }[CommandName];
+/** A field of the Settings form that an error is about, so the form can show it there. */
+export type FormField = 'apiUrl' | 'authUrl' | 'refreshToken';
+
+/** Why a command failed: a sentence for the user, a stable code, and the field it is about. */
+export interface CommandFailure {
+  message: string;
+  /** A CloudError code, `bad-url`, or `internal`. */
+  code: string;
+  field: FormField | null;
+}
+
 export type CommandReply<K extends CommandName> =
   | { ok: true; value: CommandMap[K]['reply'] }
-  | { ok: false; error: string };
+  | { ok: false; failure: CommandFailure };
+
+/** A failed command, on either side of the channel: the worker throws it, the page receives it. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly field: FormField | null = null,
+  ) {
+    super(message);
+  }
+}
 
 export type Broadcast =
   | SyncEvent

@@ -17,6 +17,8 @@ export interface CredentialStore {
   getRefreshToken(): Promise<string | null>;
   /** Called when the auth server rotates the refresh token; the old one may stop working. */
   setRefreshToken(token: string): Promise<void>;
+  /** Called when the auth server refused `token` (400/401): a store may forget it. */
+  refused?(token: string): Promise<void>;
 }
 
 export interface AuthSessionOptions {
@@ -64,6 +66,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       options.timers,
     );
     if (response.status === 400 || response.status === 401) {
+      await options.credentials.refused?.(refreshToken);
       throw new CloudError('not-signed-in', 'Sign-in expired: sign in again to sync your brokers', response.status);
     }
     const body = readJson(response, TokenResponseSchema, 'the token refresh');

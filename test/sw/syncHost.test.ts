@@ -58,7 +58,7 @@ beforeEach(() => {
 /** Sends a command as a page would, and unwraps the reply. */
 async function send<C extends Command>(command: C) {
   const reply = await host.handle(command);
-  if (!reply.ok) throw new Error(reply.error);
+  if (!reply.ok) throw new Error(reply.failure.message);
   return reply.value as never;
 }
 const profileCalls = (cloud: DemoCloud) => cloud.requests.filter((request) => request.path.endsWith('/user/me')).length;
@@ -109,7 +109,8 @@ describe('sync host', () => {
     const signedIn = await send(signIn);
     await running;
     expect(signedIn).toMatchObject({ success: true, skipped: null, accountsSynced: 4 });
-    expect(profileCalls(other)).toBe(1);
+    // Once to check the token, once to sync.
+    expect(profileCalls(other)).toBe(2);
     expect(other.requests[0]).toMatchObject({
       method: 'POST',
       path: '/auth/v1/token?grant_type=refresh_token',
@@ -123,6 +124,37 @@ describe('sync host', () => {
     // Both clouds' data, each in its own file.
     expect((await saved(databaseKey(signIn.cloud))).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
     expect((await saved('db:demo')).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
+  });
+
+  it('keeps a sign-in only when the cloud accepted it, and says which field was wrong', async () => {
+    await send({ type: 'sync', trigger: 'auto' });
+    other.setScenario({ refreshRefused: true });
+    const refused = await host.handle(signIn);
+    expect(refused).toMatchObject({
+      ok: false,
+      failure: { code: 'not-signed-in', field: 'refreshToken', message: expect.stringContaining('refused') },
+    });
+    other.setScenario({ networkDown: true });
+    expect(await host.handle(signIn)).toMatchObject({
+      ok: false,
+      failure: { code: 'network', field: null, message: expect.stringContaining("can't be reached") },
+    });
+    expect(await host.handle({ ...signIn, cloud: { ...signIn.cloud, authUrl: 'ftp://x' } })).toMatchObject({
+      ok: false,
+      failure: { code: 'bad-url', field: 'authUrl' },
+    });
+    // Nothing changed: still the demo cloud, signed in.
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
+  });
+
+  it('a refresh token the cloud refuses later is forgotten: every tab hears "not signed in"', async () => {
+    await send(signIn);
+    broadcasts.length = 0;
+    other.setScenario({ refreshRefused: true });
+    time.advance(2 * 60 * 60_000);
+    expect(await send({ type: 'sync', trigger: 'manual' })).toMatchObject({ skipped: 'not-signed-in' });
+    expect(broadcasts).toContainEqual({ type: 'cloud:changed', payload: expect.objectContaining({ signedIn: false }) });
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: { apiUrl: OTHER }, signedIn: false });
   });
 
   it('after signing out, no request reaches the cloud, not even with the access token it had', async () => {
@@ -139,6 +171,11 @@ describe('sync host', () => {
     await send(signIn);
     const result = await send({ type: 'use-demo' });
     expect(result).toMatchObject({ success: true });
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
+    // Signed out of the demo (or its token refused): the demo cloud signs in again with its public token.
+    await send({ type: 'sign-out' });
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: false });
+    await send({ type: 'use-demo' });
     expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
   });
 
@@ -296,7 +333,7 @@ describe('backup', () => {
     ];
     for (const [bytes, message] of attempts) {
       const reply = await host.handle({ type: 'import-database', bytes: bytes.slice().buffer });
-      expect(reply).toMatchObject({ ok: false, error: expect.stringContaining(message) });
+      expect(reply).toMatchObject({ ok: false, failure: { message: expect.stringContaining(message) } });
     }
     expect(await count()).toEqual(before);
   });

@@ -10,6 +10,7 @@ import {
   type Broadcast,
   type Command,
   type CommandMap,
+  CommandError,
   type CommandName,
   type CommandReply,
 } from '../../pwa/swProtocol.ts';
@@ -67,7 +68,7 @@ export function connectWorker(scriptUrl: string): WorkerConnection {
       worker.postMessage(command, [port2]);
       const answer = await reply;
       port1.close();
-      if (!answer.ok) throw new Error(answer.error);
+      if (!answer.ok) throw new CommandError(answer.failure.message, answer.failure.code, answer.failure.field);
       return answer.value as CommandMap[typeof command.type]['reply'];
     },
     onBroadcast(listener) {
