@@ -40,7 +40,11 @@ export interface SyncAccount {
 }
 
 /** Ends with the account's outcome; rethrows a sign-out or a lost connection, which end the whole sync. */
-export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncAccount): Promise<AccountOutcome> {
+export async function syncAccountActivities(
+  deps: BrokerSyncDeps,
+  account: SyncAccount,
+  place: { accountNumber: number; accountCount: number },
+): Promise<AccountOutcome> {
   const { db, cloud, clock, emit } = deps;
   const maxPages = deps.maxPages ?? MAX_PAGES;
   const now = () => toIso(clock.now());
@@ -90,6 +94,7 @@ export async function syncAccountActivities(deps: BrokerSyncDeps, account: SyncA
         status,
         currentPage: page,
         activitiesFetched: summary.fetched,
+        ...place,
       },
     });
   const outcome = (

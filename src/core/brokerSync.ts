@@ -8,12 +8,7 @@
  * The database is persisted once, after the last commit. The rules it keeps, and why, are in
  * docs/sync-rules.md.
  */
-import {
-  markRemovedAccounts,
-  upsertAccount,
-  upsertConnection,
-  upsertPlatform,
-} from '../storage/brokers.ts';
+import { markRemovedAccounts, upsertAccount, upsertConnection, upsertPlatform } from '../storage/brokers.ts';
 import { finishSyncRun, startSyncRun } from '../storage/syncRuns.ts';
 import { failInterruptedSyncs } from '../storage/syncState.ts';
 import { hasBrokerSyncPlan } from '../transport/brokerSyncPlan.ts';
@@ -72,9 +67,15 @@ async function syncBrokers(deps: BrokerSyncDeps, state: SyncProgressState): Prom
   });
   const enabled = accounts.filter((account) => account.syncEnabled);
   state.accountsSynced = enabled.length;
+  // New accounts are shown while their activities come (a first sync takes a while); saved after
+  // the commit, as every save is.
+  if (state.newAccounts.length > 0) await db.persist();
 
-  // A sign-out in an account's sync ends the whole sync (resultOfError), keeping what came before.
-  for (const account of enabled) state.accounts.push(await syncAccountActivities(deps, account));
+  // A sign-out or a lost connection in an account's sync ends the whole sync, keeping what came before.
+  for (const [i, account] of enabled.entries()) {
+    const place = { accountNumber: i + 1, accountCount: enabled.length };
+    state.accounts.push(await syncAccountActivities(deps, account, place));
+  }
 }
 
 /**

@@ -19,6 +19,9 @@ export interface SyncProgress {
   status: AccountSyncStatus;
   currentPage: number;
   activitiesFetched: number;
+  /** This account's place among the sync-enabled accounts of this sync: account k (1-based) of n. */
+  accountNumber: number;
+  accountCount: number;
 }
 
 interface ActivitiesSynced {

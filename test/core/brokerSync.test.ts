@@ -173,13 +173,28 @@ describe('a first sync', () => {
     expect(listSyncRuns(reopened.db, 1)[0]?.status).toBe('SUCCEEDED');
   });
 
-  it('saves the database once per sync, plus once for each rotated refresh token', async () => {
+  it('saves the database once per sync, plus once for each rotated refresh token and once for new accounts', async () => {
     const store = memoryByteStore();
     const h = await createHarness(time, { store });
-    const savesBefore = store.saves;
+    const refreshes = () => demo.requests.filter((request) => request.path.startsWith('/auth')).length;
+    let savesBefore = store.saves;
+    // A first sync saves the accounts as soon as the cloud listed them, so the app shows them.
     await h.sync();
-    const refreshes = demo.requests.filter((request) => request.path.startsWith('/auth')).length;
-    expect(store.saves - savesBefore).toBe(1 + refreshes);
+    expect(store.saves - savesBefore).toBe(2 + refreshes());
+    demo.requests.length = 0;
+    savesBefore = store.saves;
+    time.advance(2 * 60 * 60_000);
+    await h.sync();
+    expect(store.saves - savesBefore).toBe(1 + refreshes());
+  });
+
+  it('says which account of how many each progress event is about', async () => {
+    const h = await createHarness(time);
+    await h.sync();
+    const places = h
+      .payloads('broker:sync-progress')
+      .map((progress) => [progress.accountNumber, progress.accountCount]);
+    expect(new Set(places.map(String))).toEqual(new Set(['1,4', '2,4', '3,4', '4,4']));
   });
 });
 
