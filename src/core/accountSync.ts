@@ -173,6 +173,7 @@ export async function syncAccountActivities(
         {
           status: settled,
           error: null,
+          errorCode: null,
           checkpoint: { ...dates, pages: page, fetched: summary.fetched },
           history: historyVerdict(window, summary.fetched, account.cloudHistoryComplete),
         },
@@ -207,6 +208,7 @@ export async function syncAccountActivities(
     }
     summary.errors++;
     const message = errorMessage(error);
+    const code = isCloudError(error) ? error.code : 'internal';
     deps.log.warn(`${account.name}: sync failed: ${message}`);
     db.transaction(() => {
       finishImportRun(db, runId, { status: 'FAILED', summary, error: message }, now());
@@ -214,11 +216,11 @@ export async function syncAccountActivities(
         db,
         account.id,
         PROVIDER,
-        { status: 'FAILED', error: message, checkpoint: null, history: 'unchanged' },
+        { status: 'FAILED', error: message, errorCode: code, checkpoint: null, history: 'unchanged' },
         now(),
       );
     });
     progress('FAILED');
-    return outcome('FAILED', message, isCloudError(error) ? error.code : 'internal');
+    return outcome('FAILED', message, code);
   }
 }

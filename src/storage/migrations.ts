@@ -251,12 +251,21 @@ CREATE TABLE holdings_pending (
 CREATE INDEX activities_account_symbol ON activities (account_id, symbol);
 `;
 
+/**
+ * An account's last error keeps its code beside its sentence (a CloudError code such as
+ * `rate-limited`, or `internal`), so the app can say what it means without parsing the text.
+ */
+const errorCodeSchema = `
+ALTER TABLE brokers_sync_state ADD COLUMN last_error_code TEXT;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'broker sync schema', sql: initialSchema },
   // Holdings are filled by the recompute that version 3 asks for.
   { version: 2, name: 'holdings', sql: holdingsSchema },
   { version: 3, name: 'sync correctness', sql: syncCorrectnessSchema },
   { version: 4, name: 'pending holdings', sql: pendingHoldingsSchema },
+  { version: 5, name: 'error codes', sql: errorCodeSchema },
 ];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;

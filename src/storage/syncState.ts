@@ -50,23 +50,6 @@ export function markAccountRunning(
   );
 }
 
-/** An account whose sync could not even start, because the sync as a whole failed (offline, cloud down). */
-export function markAccountFailed(
-  db: SqlDatabase,
-  accountId: string,
-  provider: string,
-  error: string,
-  now: string,
-): void {
-  db.run(
-    `INSERT INTO brokers_sync_state (account_id, provider, last_attempted_at, last_error, sync_status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'FAILED', ?, ?)
-     ON CONFLICT (account_id, provider) DO UPDATE SET last_attempted_at = excluded.last_attempted_at,
-       last_error = excluded.last_error, sync_status = 'FAILED', updated_at = excluded.updated_at`,
-    [accountId, provider, now, error, now, now],
-  );
-}
-
 /**
  * Whether the account's whole history is known fetched, after a successful sync: `complete` and
  * `incomplete` after a whole-history sync (by what it brought), `unchanged` after an incremental one.
@@ -81,6 +64,8 @@ export function markAccountFinished(
   outcome: {
     status: Exclude<AccountSyncStatus, 'RUNNING'>;
     error: string | null;
+    /** The error's stable code (a CloudError code, `internal`), so the app can say it in plain words. */
+    errorCode: string | null;
     checkpoint: unknown;
     history: HistoryVerdict;
   },
@@ -89,7 +74,7 @@ export function markAccountFinished(
   const succeeded = outcome.status !== 'FAILED';
   const history = succeeded ? outcome.history : 'unchanged';
   db.run(
-    `UPDATE brokers_sync_state SET sync_status = ?, last_error = ?,
+    `UPDATE brokers_sync_state SET sync_status = ?, last_error = ?, last_error_code = ?,
        last_successful_at = CASE WHEN ? THEN ? ELSE last_successful_at END,
        checkpoint_json = CASE WHEN ? THEN ? ELSE checkpoint_json END,
        initial_sync_completed_at = CASE ? WHEN 'complete' THEN ? WHEN 'incomplete' THEN NULL
@@ -99,6 +84,7 @@ export function markAccountFinished(
     [
       outcome.status,
       outcome.error,
+      outcome.errorCode,
       succeeded ? 1 : 0,
       now,
       succeeded ? 1 : 0,
@@ -156,8 +142,8 @@ export function failInterruptedSyncs(db: SqlDatabase, now: string): number {
         [INTERRUPTED, now],
       ).changes +
       db.run(
-        `UPDATE brokers_sync_state SET sync_status = 'FAILED', last_error = ?, updated_at = ?
-         WHERE sync_status = 'RUNNING'`,
+        `UPDATE brokers_sync_state SET sync_status = 'FAILED', last_error = ?, last_error_code = 'interrupted',
+           updated_at = ? WHERE sync_status = 'RUNNING'`,
         [INTERRUPTED, now],
       ).changes,
   );

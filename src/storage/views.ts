@@ -17,6 +17,8 @@ export type AccountView = {
   /** Null when it was never synced. */
   syncStatus: AccountSyncStatus | null;
   lastError: string | null;
+  /** The last error's stable code (a CloudError code, `interrupted`, `internal`). */
+  lastErrorCode: string | null;
   lastSuccessfulAt: string | null;
 };
 
@@ -34,10 +36,11 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       removed_at: string | null;
       sync_status: AccountSyncStatus | null;
       last_error: string | null;
+      last_error_code: string | null;
       last_successful_at: string | null;
     }>(
       `SELECT a.id, a.name, a.institution_name, p.name AS platform, a.currency, a.balance, a.balance_currency,
-         a.sync_enabled, a.removed_at, s.sync_status, s.last_error, s.last_successful_at
+         a.sync_enabled, a.removed_at, s.sync_status, s.last_error, s.last_error_code, s.last_successful_at
        FROM accounts a
        LEFT JOIN platforms p ON p.id = a.platform_id
        LEFT JOIN brokers_sync_state s ON s.account_id = a.id
@@ -55,6 +58,7 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       removedAt: row.removed_at,
       syncStatus: row.sync_status,
       lastError: row.last_error,
+      lastErrorCode: row.last_error_code,
       lastSuccessfulAt: row.last_successful_at,
     }));
 }
@@ -294,6 +298,49 @@ export function listSyncRuns(db: SqlDatabase, limit: number): SyncRunView[] {
       message: row.message,
       errorCode: row.error_code,
     }));
+}
+
+/** A finished sync, as the sync history shows it; `result` is the sync's result as it was stored. */
+export type SyncHistoryRow = {
+  id: number;
+  status: 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
+  startedAt: string;
+  message: string | null;
+  errorCode: string | null;
+  result: unknown;
+};
+
+/** The finished syncs that did something (not the skipped ones), newest first. */
+export function listSyncHistory(db: SqlDatabase, limit: number): SyncHistoryRow[] {
+  return db
+    .all<{
+      id: number;
+      status: SyncHistoryRow['status'];
+      started_at: string;
+      message: string | null;
+      error_code: string | null;
+      result_json: string | null;
+    }>(
+      `SELECT id, status, started_at, message, error_code, result_json FROM sync_runs
+       WHERE status IN ('SUCCEEDED', 'PARTIAL', 'FAILED') ORDER BY id DESC LIMIT ?`,
+      [limit],
+    )
+    .map((row) => ({
+      id: row.id,
+      status: row.status,
+      startedAt: row.started_at,
+      message: row.message,
+      errorCode: row.error_code,
+      result: parseResult(row.result_json),
+    }));
+}
+
+function parseResult(json: string | null): unknown {
+  try {
+    return json === null ? null : JSON.parse(json);
+  } catch {
+    return null;
+  }
 }
 
 /** When each account's holdings were last written (their newest row), by account. */

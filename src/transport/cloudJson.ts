@@ -28,7 +28,14 @@ function serverMessage(response: HttpResponse): string | null {
 function errorFromResponse(response: HttpResponse, what: string): CloudError {
   const { status } = response;
   const detail = serverMessage(response);
-  if (status === 429) return new CloudError('rate-limited', 'Rate limited by the cloud', status);
+  if (status === 429) {
+    // Said in the message as the cloud said it: the wait was already honoured up to a minute.
+    const asked = response.header('retry-after')?.trim() ?? '';
+    const seconds = /^\d+$/.test(asked) ? Number(asked) : null;
+    const wait =
+      seconds === null ? '' : `: it asks to wait ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}`;
+    return new CloudError('rate-limited', `Rate limited by the cloud${wait}`, status);
+  }
   if (status >= 500) {
     return new CloudError(
       'server-error',

@@ -97,6 +97,15 @@ describe('cloud client', () => {
     expect(time.sleeps).toEqual([500, 1000, 2000]);
   });
 
+  it('says how long a 429 asked to wait, so the app can say when to try again', async () => {
+    demo.setScenario({ rateLimited: 10, retryAfter: '90' });
+    await expect(client.listConnections()).rejects.toMatchObject({
+      code: 'rate-limited',
+      message: 'Rate limited by the cloud: it asks to wait 90 s',
+    });
+    expect(time.sleeps).toEqual([60_000, 60_000, 60_000]);
+  });
+
   it('gives up on 5xx after three retries, naming the status', async () => {
     demo.setScenario({ serverErrors: 10, serverErrorStatus: 502 });
     await expect(client.listConnections()).rejects.toMatchObject({
