@@ -117,9 +117,7 @@ describe('the synced data', () => {
     await expect(list.locator('tbody tr:not(.spacer)').first().textContent()).resolves.toContain(`#${BIG - 1}`);
 
     // To the very end: the oldest activity, still only a window of rows.
-    await page.locator('.activity-scroller').evaluate((element) => {
-      element.scrollTop = element.scrollHeight;
-    });
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await list.getByText('buy #0 VFV.TO').waitFor();
     await expect(list.locator('tbody tr:not(.spacer)').last().textContent()).resolves.toContain('buy #0 VFV.TO');
     expect(await rendered()).toBeLessThan(80);

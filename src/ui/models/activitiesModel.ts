@@ -3,7 +3,7 @@
  * on screen (plus a few either side) are queried and rendered; SQLite's indexes find them,
  * and the count tells the scroll bar how tall the whole list is.
  */
-import { computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import { batch, computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import type { SqlDatabase } from '../../storage/sqlDatabase.ts';
 import {
   type ActivityFilter,
@@ -13,12 +13,17 @@ import {
   listActivityTypes,
 } from '../../storage/views.ts';
 
-/** Every row is this tall (CSS keeps it so), which is what lets the list be windowed. */
-export const ROW_HEIGHT = 40;
 /** Rows rendered beyond the visible ones, so a fast scroll does not show blank space. */
 const OVERSCAN = 10;
 /** The review queue is short by nature; this bounds a pathological one. */
 const REVIEW_ROWS = 500;
+
+/** What the list shows, in pixels: how far its top is scrolled past, how much of it fits on screen, and one row's height. */
+interface Viewport {
+  top: number;
+  height: number;
+  rowHeight: number;
+}
 
 export interface ActivitiesModel {
   accountId: Signal<string>;
@@ -33,8 +38,13 @@ export interface ActivitiesModel {
   first: ReadonlySignal<number>;
   rows: ReadonlySignal<ActivityView[]>;
   toReview: ReadonlySignal<ActivityView[]>;
-  /** Tell the model what the list shows: its scroll offset and height, in pixels. */
-  setViewport(scrollTop: number, height: number): void;
+  /** Some filter or the search narrows the list. */
+  filtering: ReadonlySignal<boolean>;
+  /** From is after To: no activity can match. */
+  datesReversed: ReadonlySignal<boolean>;
+  clearFilters(): void;
+  /** Tell the model what the list shows; every row is the same height, which is what lets it be windowed. */
+  setViewport(viewport: Viewport): void;
 }
 
 export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): ActivitiesModel {
@@ -44,8 +54,7 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
   const to = signal('');
   const needsReview = signal(false);
   const search = signal('');
-  const scrollTop = signal(0);
-  const height = signal(800);
+  const viewport = signal<Viewport>({ top: 0, height: 800, rowHeight: 40 });
 
   const filter = computed<ActivityFilter>(() => ({
     accountId: accountId.value,
@@ -56,11 +65,15 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     search: search.value,
   }));
   const total = computed(() => (db.value ? countActivities(db.value, filter.value) : 0));
-  const count = computed(() => Math.ceil(height.value / ROW_HEIGHT) + 2 * OVERSCAN);
+  const count = computed(() => Math.ceil(viewport.value.height / viewport.value.rowHeight) + 2 * OVERSCAN);
   // Clamped, so a list that shrank under a scrolled view still shows its last rows.
   const first = computed(() =>
-    Math.max(0, Math.min(Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN, total.value - count.value)),
+    Math.max(
+      0,
+      Math.min(Math.floor(viewport.value.top / viewport.value.rowHeight) - OVERSCAN, total.value - count.value),
+    ),
   );
+  const filtering = computed(() => Object.values(filter.value).some((value) => value !== '' && value !== false));
 
   return {
     accountId,
@@ -78,9 +91,17 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     toReview: computed(() =>
       db.value ? listActivities(db.value, { needsReview: true }, { limit: REVIEW_ROWS, offset: 0 }) : [],
     ),
-    setViewport(top, visibleHeight) {
-      scrollTop.value = top;
-      height.value = visibleHeight;
+    filtering,
+    datesReversed: computed(() => from.value !== '' && to.value !== '' && from.value > to.value),
+    clearFilters() {
+      // One query for the cleared list, not one per field.
+      batch(() => {
+        for (const field of [accountId, type, from, to, search]) field.value = '';
+        needsReview.value = false;
+      });
+    },
+    setViewport(next) {
+      viewport.value = next;
     },
   };
 }

@@ -4,6 +4,15 @@ import { type ReadonlySignal, signal } from '@preact/signals';
 export type Route = 'connect' | 'accounts' | 'holdings' | 'activities' | 'settings';
 const ROUTES: readonly Route[] = ['connect', 'accounts', 'holdings', 'activities', 'settings'];
 
+/** Each page's name: its link in the navigation, and the first word of the document's title. */
+export const PAGE_NAMES: Readonly<Record<Route, string>> = {
+  connect: 'Connect',
+  accounts: 'Accounts',
+  holdings: 'Holdings',
+  activities: 'Activities',
+  settings: 'Settings',
+};
+
 /** Hash routes (#/connect): every URL is the precached index.html, so any route opens offline. */
 export function createRoute(win: Window): ReadonlySignal<Route> {
   const parse = (): Route => ROUTES.find((route) => win.location.hash === `#/${route}`) ?? 'connect';

@@ -1,29 +1,64 @@
 /** Deciding on flagged activities: confirm, correct or delete, one at a time, through the worker. */
 import { type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import type { ReviewDecision } from '../../core/review.ts';
+import { parseDecimal } from '../../core/decimal.ts';
+import { parseIsoDate } from '../../core/isoDate.ts';
+import type { Correction, ReviewDecision } from '../../core/review.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
-import { createAction } from './action.ts';
+
+/** What is open on one activity: its correction form, or the question before deleting it. */
+interface OpenReview {
+  id: string;
+  kind: 'correct' | 'delete';
+}
 
 export interface ReviewModel {
-  /** The activity whose correction form is open. */
-  editing: Signal<string | null>;
+  open: Signal<OpenReview | null>;
   busy: ReadonlySignal<boolean>;
-  error: ReadonlySignal<string | null>;
-  decide(id: string, decision: ReviewDecision): Promise<void>;
+  /** Why the last decision failed, and on which activity. */
+  failure: ReadonlySignal<{ id: string; message: string } | null>;
+  /** Resolves true once the decision is stored. */
+  decide(id: string, decision: ReviewDecision): Promise<boolean>;
 }
 
 export function createReviewModel(worker: Pick<WorkerConnection, 'send'>): ReviewModel {
-  const editing = signal<string | null>(null);
-  const { busy, message, run } = createAction();
+  const open = signal<OpenReview | null>(null);
+  const busy = signal(false);
+  const failure = signal<{ id: string; message: string } | null>(null);
   return {
-    editing,
+    open,
     busy,
-    error: message,
-    decide: (id, decision) =>
-      run(async () => {
+    failure,
+    async decide(id, decision) {
+      busy.value = true;
+      failure.value = null;
+      try {
         await worker.send({ type: 'review-activity', id, decision });
-        editing.value = null;
-        return null;
-      }),
+        open.value = null;
+        return true;
+      } catch (error) {
+        failure.value = { id, message: error instanceof Error ? error.message : String(error) };
+        return false;
+      } finally {
+        busy.value = false;
+      }
+    },
   };
+}
+
+export type CorrectionField = 'quantity' | 'unitPrice' | 'amount' | 'activityDate';
+
+/**
+ * What is wrong with a correction, field by field, found before it is sent so each problem is
+ * told beside its field. The same parsers as the worker's check (core/review.ts), so the two agree.
+ */
+export function correctionProblems(correction: Correction): Partial<Record<CorrectionField, string>> {
+  const problems: Partial<Record<CorrectionField, string>> = {};
+  for (const field of ['quantity', 'unitPrice', 'amount'] as const) {
+    const value = correction[field]?.trim() ?? '';
+    if (value !== '' && parseDecimal(value) === null) problems[field] = `"${value}" is not a number`;
+  }
+  if (correction.activityDate.trim() === '') problems.activityDate = 'Enter the date';
+  else if (parseIsoDate(correction.activityDate) === null)
+    problems.activityDate = `"${correction.activityDate}" is not a date`;
+  return problems;
 }

@@ -1,14 +1,31 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChild, RefObject } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { KNOWN_TYPES } from '../../core/needsReview.ts';
+import type { ReviewDecision } from '../../core/review.ts';
 import type { ActivityView } from '../../storage/views.ts';
 import type { AppModels } from '../appModels.ts';
 import { bindValue } from '../components/bindValue.ts';
+import { PHONE_QUERY, useMediaQuery } from '../components/useMediaQuery.ts';
 import { formatDate, formatMoney, formatQuantity } from '../format/numbers.ts';
-import { ROW_HEIGHT } from '../models/activitiesModel.ts';
+import { type CorrectionField, correctionProblems } from '../models/reviewModel.ts';
+
+type Models = Pick<AppModels, 'activities' | 'review' | 'data'>;
 
 const number = new Intl.NumberFormat();
 const CORRECTABLE_TYPES = [...KNOWN_TYPES].filter((type) => type !== 'UNKNOWN');
+
+/** Every table row, and every card, is this tall (styles.css keeps them so): what lets the list be windowed. */
+const ROW_HEIGHT = 40;
+const CARD_HEIGHT = 84;
+/** Narrower than this, the table's seven columns do not fit beside the sidebar: rows become cards. */
+const CARDS_QUERY = '(max-width: 1000px)';
+
+const units = (quantity: string): string => `${formatQuantity(quantity)} ${quantity === '1' ? 'unit' : 'units'}`;
+
+/** An activity in a few words, for buttons that must say which one they act on. */
+const describe = (activity: ActivityView): string =>
+  `${activity.description ?? [activity.type, activity.symbol].filter(Boolean).join(' ')} on ${formatDate(activity.date)}`;
 
 function Cells({ activity }: { activity: ActivityView }) {
   return (
@@ -43,60 +60,127 @@ const HEADINGS = (
   </tr>
 );
 
+/** One activity as a phone card: what and how much, then when and where, then the description. */
+function Card({ activity }: { activity: ActivityView }) {
+  return (
+    <>
+      <p class="card-line">
+        <strong class="truncate">
+          {activity.type}
+          {activity.symbol && ` ${activity.symbol}`}
+        </strong>
+        {activity.needsReview && <span class="badge badge-needs-review">Needs Review</span>}
+        <span class="num">{formatMoney(activity.amount, activity.currency)}</span>
+      </p>
+      <p class="card-line muted">
+        <span class="truncate">
+          {formatDate(activity.date)} · {activity.accountName}
+          {activity.quantity && ` · ${units(activity.quantity)}`}
+        </span>
+      </p>
+      <p class="card-line">
+        <span class="truncate">{activity.description}</span>
+      </p>
+    </>
+  );
+}
+
+/** A label, its field, and what is wrong with the field, told beside it. */
+function Field({
+  label,
+  problem,
+  children,
+}: {
+  label: string;
+  problem: string | undefined;
+  children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ComponentChild;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children({
+        id,
+        ...(problem ? { 'aria-invalid': true, 'aria-describedby': `${id}-problem` } : {}),
+      })}
+      {problem && (
+        <span class="field-error" id={`${id}-problem`}>
+          {problem}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** The correction form of one flagged activity. */
-function Correction({ activity, models }: { activity: ActivityView; models: AppModels }) {
+function Correction({
+  activity,
+  models,
+  onDecide,
+}: {
+  activity: ActivityView;
+  models: Models;
+  onDecide: (decision: ReviewDecision) => void;
+}) {
   const type = useSignal(CORRECTABLE_TYPES.includes(activity.type) ? activity.type : 'BUY');
   const quantity = useSignal(activity.quantity ?? '');
   const price = useSignal(activity.unitPrice ?? '');
   const amount = useSignal(activity.amount ?? '');
   const date = useSignal(activity.date.slice(0, 10));
+  const problems = useSignal<Partial<Record<CorrectionField, string>>>({});
+  const form = useRef<HTMLFormElement>(null);
+  // Opening the form moves focus into it.
+  useEffect(() => form.current?.querySelector('select')?.focus(), []);
   return (
     <form
       class="correction"
-      aria-label={`Correct ${activity.description ?? activity.id}`}
+      ref={form}
+      noValidate
+      aria-label={`Correct ${describe(activity)}`}
       onSubmit={(event) => {
         event.preventDefault();
-        void models.review.decide(activity.id, {
-          kind: 'correct',
-          correction: {
-            activityType: type.value,
-            quantity: quantity.value,
-            unitPrice: price.value,
-            amount: amount.value,
-            activityDate: date.value,
-          },
-        });
+        const correction = {
+          activityType: type.value,
+          quantity: quantity.value,
+          unitPrice: price.value,
+          amount: amount.value,
+          activityDate: date.value,
+        };
+        problems.value = correctionProblems(correction);
+        if (Object.keys(problems.value).length > 0) {
+          // After the render that marks them: the first field to fix.
+          requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+          return;
+        }
+        onDecide({ kind: 'correct', correction });
       }}
     >
-      <label>
-        Type
-        <select {...bindValue(type)}>
-          {CORRECTABLE_TYPES.map((option) => (
-            <option key={option}>{option}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Quantity
-        <input inputMode="decimal" {...bindValue(quantity)} />
-      </label>
-      <label>
-        Price
-        <input inputMode="decimal" {...bindValue(price)} />
-      </label>
-      <label>
-        Amount
-        <input inputMode="decimal" {...bindValue(amount)} />
-      </label>
-      <label>
-        Date
-        <input type="date" required {...bindValue(date)} />
-      </label>
+      <Field label="Type" problem={undefined}>
+        {(props) => (
+          <select {...props} {...bindValue(type)}>
+            {CORRECTABLE_TYPES.map((option) => (
+              <option key={option}>{option}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Quantity" problem={problems.value.quantity}>
+        {(props) => <input inputMode="decimal" {...props} {...bindValue(quantity)} />}
+      </Field>
+      <Field label="Price" problem={problems.value.unitPrice}>
+        {(props) => <input inputMode="decimal" {...props} {...bindValue(price)} />}
+      </Field>
+      <Field label="Amount" problem={problems.value.amount}>
+        {(props) => <input inputMode="decimal" {...props} {...bindValue(amount)} />}
+      </Field>
+      <Field label="Date" problem={problems.value.activityDate}>
+        {(props) => <input type="date" {...props} {...bindValue(date)} />}
+      </Field>
       <div class="actions">
         <button type="submit" class="primary" disabled={models.review.busy.value}>
           Save correction
         </button>
-        <button type="button" onClick={() => (models.review.editing.value = null)}>
+        <button type="button" onClick={() => (models.review.open.value = null)}>
           Cancel
         </button>
       </div>
@@ -104,155 +188,304 @@ function Correction({ activity, models }: { activity: ActivityView; models: AppM
   );
 }
 
-function ReviewQueue({ models }: { models: AppModels }) {
-  const queue = models.activities.toReview.value;
+/** One flagged activity: what it is, why it was flagged, and the three decisions. */
+function ReviewItem({
+  activity,
+  models,
+  onDecide,
+}: {
+  activity: ActivityView;
+  models: Models;
+  onDecide: (decision: ReviewDecision) => void;
+}) {
   const { review } = models;
-  if (queue.length === 0) return null;
+  const open = review.open.value?.id === activity.id ? review.open.value.kind : null;
+  const failure = review.failure.value?.id === activity.id ? review.failure.value.message : null;
+  const name = describe(activity);
+  const correctButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  // The button focus goes back to once the form or the question closes without a decision.
+  const returnTo = useRef<'correct' | 'delete'>('correct');
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (open === 'delete' && wasOpen.current !== 'delete') keepButton.current?.focus();
+    if (open === null && wasOpen.current !== null)
+      (returnTo.current === 'delete' ? deleteButton : correctButton).current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  const hidden = <span class="visually-hidden"> {name}</span>;
   return (
-    <section class="card" aria-labelledby="review-title">
-      <h2 id="review-title">
-        {queue.length} {queue.length === 1 ? 'activity needs' : 'activities need'} review
-      </h2>
-      <p class="muted">
-        They do not count in your holdings until you decide: Confirm takes one as it is (an UNKNOWN type still moves no
-        shares), Correct says what it really was, Delete removes it for good.
-      </p>
-      {review.error.value && (
+    <>
+      {failure && (
         <p class="notice" role="alert">
-          {review.error.value}
+          {failure}
         </p>
       )}
-      <ul class="review-queue" aria-label="Needs review">
-        {queue.map((activity) => (
-          <li key={activity.id}>
-            <p>
-              <strong>{formatDate(activity.date)}</strong> · {activity.accountName} · {activity.type}{' '}
-              {activity.symbol && <>· {activity.symbol} </>}
-              {activity.quantity && <>· {formatQuantity(activity.quantity)} units </>}
-              {activity.amount && <>· {formatMoney(activity.amount, activity.currency)}</>}
-            </p>
-            <p>{activity.description}</p>
-            <p class="muted">Why: {activity.reviewReasons.join('; ')}</p>
-            {review.editing.value === activity.id ? (
-              <Correction activity={activity} models={models} />
-            ) : (
-              <div class="actions">
-                <button
-                  type="button"
-                  class="primary"
-                  disabled={review.busy.value}
-                  onClick={() => void review.decide(activity.id, { kind: 'confirm' })}
-                >
-                  Confirm
-                </button>
-                <button type="button" disabled={review.busy.value} onClick={() => (review.editing.value = activity.id)}>
-                  Correct
-                </button>
-                <button
-                  type="button"
-                  disabled={review.busy.value}
-                  onClick={() => void review.decide(activity.id, { kind: 'delete' })}
-                >
-                  Delete
-                </button>
-              </div>
-            )}
-          </li>
-        ))}
-      </ul>
+      <div class="review-item">
+        <div>
+          <p>
+            <strong>{formatDate(activity.date)}</strong> · {activity.accountName} · {activity.type}{' '}
+            {activity.symbol && <>· {activity.symbol} </>}
+            {activity.quantity && <>· {units(activity.quantity)} </>}
+            {activity.amount && <>· {formatMoney(activity.amount, activity.currency)}</>}
+          </p>
+          <p>{activity.description}</p>
+          <p class="muted">Why: {activity.reviewReasons.join('; ')}</p>
+        </div>
+        {open === null && (
+          <div class="actions">
+            <button
+              type="button"
+              class="primary"
+              disabled={review.busy.value}
+              onClick={() => onDecide({ kind: 'confirm' })}
+            >
+              Confirm{hidden}
+            </button>
+            <button
+              type="button"
+              ref={correctButton}
+              disabled={review.busy.value}
+              onClick={() => {
+                returnTo.current = 'correct';
+                review.open.value = { id: activity.id, kind: 'correct' };
+              }}
+            >
+              Correct{hidden}
+            </button>
+            <button
+              type="button"
+              ref={deleteButton}
+              disabled={review.busy.value}
+              onClick={() => {
+                returnTo.current = 'delete';
+                review.open.value = { id: activity.id, kind: 'delete' };
+              }}
+            >
+              Delete{hidden}
+            </button>
+          </div>
+        )}
+        {open === 'delete' && (
+          <fieldset class="confirm-delete">
+            <legend>Delete this activity?</legend>
+            <button
+              type="button"
+              class="danger"
+              disabled={review.busy.value}
+              onClick={() => onDecide({ kind: 'delete' })}
+            >
+              Delete{hidden}
+            </button>
+            <button type="button" ref={keepButton} onClick={() => (review.open.value = null)}>
+              Cancel
+            </button>
+          </fieldset>
+        )}
+      </div>
+      {open === 'correct' && <Correction activity={activity} models={models} onDecide={onDecide} />}
+    </>
+  );
+}
+
+function ReviewQueue({ models }: { models: Models }) {
+  const { activities, review } = models;
+  const queue = activities.toReview.value;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  // A decided activity leaves the queue when this tab's copy reloads, after the worker's answer:
+  // then focus goes to the card now in its place, or to the heading when none is left.
+  const leaving = useRef<{ id: string; index: number } | null>(null);
+  const [decided, setDecided] = useState(false);
+  useEffect(() => {
+    const pending = leaving.current;
+    if (!pending || queue.some((activity) => activity.id === pending.id)) return;
+    leaving.current = null;
+    const cards = list.current?.children;
+    const next = cards?.[Math.min(pending.index, cards.length - 1)];
+    (next instanceof HTMLElement ? next : heading.current)?.focus();
+  });
+  if (queue.length === 0 && !decided) return null;
+  const decide = async (activity: ActivityView, index: number, decision: ReviewDecision) => {
+    if (!(await review.decide(activity.id, decision))) return;
+    leaving.current = { id: activity.id, index };
+    setDecided(true);
+  };
+  return (
+    <section class="card review" aria-labelledby="review-title">
+      <h2 id="review-title" tabIndex={-1} ref={heading}>
+        {queue.length === 0
+          ? 'Every flagged activity is reviewed'
+          : `${queue.length} ${queue.length === 1 ? 'activity needs' : 'activities need'} review`}
+      </h2>
+      {queue.length > 0 && (
+        <>
+          <p class="muted">
+            Not in your holdings until you decide: Confirm takes it as it is, Correct says what it really was, Delete
+            removes it for good.
+          </p>
+          <ul class="review-queue" aria-label="Needs review" ref={list}>
+            {queue.map((activity, index) => (
+              <li key={activity.id} tabIndex={-1}>
+                <ReviewItem
+                  activity={activity}
+                  models={models}
+                  onDecide={(decision) => void decide(activity, index, decision)}
+                />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
 
-function Filters({ models }: { models: AppModels }) {
+/** The filters beyond the search, counted for the phone's toggle. */
+function moreFilters({ activities }: Models): number {
+  return (
+    [activities.accountId.value, activities.type.value, activities.from.value, activities.to.value].filter(
+      (value) => value !== '',
+    ).length + (activities.needsReview.value ? 1 : 0)
+  );
+}
+
+function Filters({ models }: { models: Models }) {
   const { activities, data } = models;
+  const reversed = activities.datesReversed.value;
+  const datesProblem = reversed ? { 'aria-invalid': true, 'aria-describedby': 'dates-problem' } : {};
+  // On a phone the search is always there and the rest behind a toggle, so the list starts near the top.
+  const phone = useMediaQuery(PHONE_QUERY);
+  const expanded = useSignal(false);
+  const active = moreFilters(models);
+  const shown = !phone || expanded.value;
   return (
     <search>
       <form class="filters" aria-label="Filter activities" onSubmit={(event) => event.preventDefault()}>
-        <label>
+        <label class="grow">
           Search
           <input type="search" placeholder="Symbol or description" {...bindValue(activities.search)} />
         </label>
-        <label>
-          Account
-          <select {...bindValue(activities.accountId)}>
-            <option value="">All accounts</option>
-            {data.accounts.value.map((account) => (
-              <option key={account.id} value={account.id}>
-                {account.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Type
-          <select {...bindValue(activities.type)}>
-            <option value="">All types</option>
-            {activities.types.value.map((type) => (
-              <option key={type}>{type}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From
-          <input type="date" {...bindValue(activities.from)} />
-        </label>
-        <label>
-          To
-          <input type="date" {...bindValue(activities.to)} />
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={activities.needsReview.value}
-            onChange={(event) => {
-              activities.needsReview.value = (event.currentTarget as HTMLInputElement).checked;
-            }}
-          />
-          Needs review
-        </label>
+        {phone && (
+          <button
+            type="button"
+            aria-expanded={shown}
+            aria-controls="more-filters"
+            onClick={() => (expanded.value = !shown)}
+          >
+            Filters{active > 0 && ` (${active})`}
+          </button>
+        )}
+        <div class="more-filters" id="more-filters" hidden={!shown}>
+          <label>
+            Account
+            <select {...bindValue(activities.accountId)}>
+              <option value="">All accounts</option>
+              {data.accounts.value.map((account) => (
+                <option key={account.id} value={account.id}>
+                  {account.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Type
+            <select {...bindValue(activities.type)}>
+              <option value="">All types</option>
+              {activities.types.value.map((type) => (
+                <option key={type}>{type}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input type="date" {...datesProblem} {...bindValue(activities.from)} />
+          </label>
+          <label>
+            To
+            <input type="date" {...datesProblem} {...bindValue(activities.to)} />
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={activities.needsReview.value}
+              onChange={(event) => {
+                activities.needsReview.value = (event.currentTarget as HTMLInputElement).checked;
+              }}
+            />
+            Needs review
+          </label>
+        </div>
+        {reversed && (
+          <p class="field-error" id="dates-problem">
+            From is after To: no activity can match.
+          </p>
+        )}
       </form>
     </search>
   );
 }
 
-/** Only the rows in view are in the DOM; spacers keep the scroll bar true to the whole list. */
-function ActivityList({ models }: { models: AppModels }) {
+/**
+ * Only the rows in view are in the DOM; the page itself scrolls (no scroll box inside it), and
+ * spacers keep the scroll bar true to the whole list.
+ */
+function ActivityList({ models }: { models: Models }) {
   const { activities } = models;
-  const scroller = useRef<HTMLDivElement>(null);
+  const cards = useMediaQuery(CARDS_QUERY);
+  const rowHeight = cards ? CARD_HEIGHT : ROW_HEIGHT;
+  const body = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const report = () => {
+      const element = body.current;
+      if (element)
+        activities.setViewport({
+          top: Math.max(0, -element.getBoundingClientRect().top),
+          height: window.innerHeight,
+          rowHeight,
+        });
+    };
+    // Content above the list (the review queue) can grow or shrink without a scroll.
+    const observer = new ResizeObserver(report);
+    observer.observe(document.body);
+    window.addEventListener('scroll', report, { passive: true });
+    window.addEventListener('resize', report);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('scroll', report);
+      window.removeEventListener('resize', report);
+    };
+  }, [rowHeight]);
   const total = activities.total.value;
   const rows = activities.rows.value;
   const first = activities.first.value;
-  const report = () => {
-    const element = scroller.current;
-    if (element) activities.setViewport(element.scrollTop, element.clientHeight);
-  };
-  useEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const observer = new ResizeObserver(report);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  // A new filter starts at the top.
-  const filterKey = [
-    activities.search.value,
-    activities.accountId.value,
-    activities.type.value,
-    activities.from.value,
-    activities.to.value,
-    activities.needsReview.value,
-  ].join('\u001f');
-  useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
-    report();
-  }, [filterKey]);
   const after = Math.max(0, total - first - rows.length);
+  if (cards)
+    return (
+      <ul
+        class="activity-cards card"
+        aria-label="All activities"
+        ref={body as RefObject<HTMLUListElement>}
+        style={{ paddingTop: `${first * CARD_HEIGHT}px`, paddingBottom: `${after * CARD_HEIGHT}px` }}
+      >
+        {rows.map((activity, index) => (
+          <li
+            key={activity.id}
+            aria-setsize={total}
+            aria-posinset={first + index + 1}
+            class={activity.needsReview ? 'needs-review' : undefined}
+          >
+            <Card activity={activity} />
+          </li>
+        ))}
+      </ul>
+    );
   return (
-    <div class="activity-scroller card" ref={scroller} onScroll={report}>
+    <div class="card activity-table">
       <table class="activities" aria-label="All activities" aria-rowcount={total + 1}>
         <thead>{HEADINGS}</thead>
-        <tbody>
+        <tbody ref={body as RefObject<HTMLTableSectionElement>}>
           {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />}
           {rows.map((activity, index) => (
             <tr
@@ -270,17 +503,35 @@ function ActivityList({ models }: { models: AppModels }) {
   );
 }
 
-export function ActivitiesPage({ models }: { models: AppModels }) {
+/** What an empty list means: nothing synced yet, or filters that match nothing (and the way out). */
+function EmptyList({ models }: { models: Models }) {
+  const { activities } = models;
+  if (!activities.filtering.value)
+    return <p class="card empty">No activities yet: they appear after the first sync.</p>;
+  return (
+    <div class="card empty">
+      <p>No activities match these filters.</p>
+      <button type="button" onClick={() => activities.clearFilters()}>
+        Clear filters
+      </button>
+    </div>
+  );
+}
+
+export function ActivitiesPage({ models }: { models: Models }) {
   const total = models.activities.total.value;
+  const loaded = models.data.db.value !== null;
   return (
     <>
-      <h1>Activities</h1>
+      <header class="page-header">
+        <h1 tabIndex={-1}>Activities</h1>
+        <p class="muted" aria-live="polite">
+          {number.format(total)} {total === 1 ? 'activity' : 'activities'}, newest first.
+        </p>
+      </header>
       <ReviewQueue models={models} />
       <Filters models={models} />
-      <p class="muted" aria-live="polite">
-        {number.format(total)} {total === 1 ? 'activity' : 'activities'}, newest first.
-      </p>
-      <ActivityList models={models} />
+      {total > 0 ? <ActivityList models={models} /> : loaded && <EmptyList models={models} />}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { AppModels } from '../appModels.ts';
+import { PHONE_QUERY, useMediaQuery } from '../components/useMediaQuery.ts';
 import { formatMoney, formatQuantity } from '../format/numbers.ts';
 
 /** Sums of decimal strings by key, exactly, in key order. */
@@ -11,7 +12,9 @@ function sumBy<T>(rows: T[], key: (row: T) => string, value: (row: T) => string)
 
 const SEPARATOR = '\u001f';
 
-export function HoldingsPage({ models }: { models: AppModels }) {
+export function HoldingsPage({ models }: { models: Pick<AppModels, 'data'> }) {
+  // Four columns of money do not fit a phone: there the average cost goes under the quantity.
+  const phone = useMediaQuery(PHONE_QUERY);
   const holdings = models.data.holdings.value;
   const cash = models.data.cash.value;
   const accounts = models.data.accounts.value.filter(
@@ -118,9 +121,11 @@ export function HoldingsPage({ models }: { models: AppModels }) {
                       <th scope="col" class="num">
                         Quantity
                       </th>
-                      <th scope="col" class="num">
-                        Average cost
-                      </th>
+                      {!phone && (
+                        <th scope="col" class="num">
+                          Average cost
+                        </th>
+                      )}
                       <th scope="col" class="num">
                         Book value
                       </th>
@@ -132,8 +137,15 @@ export function HoldingsPage({ models }: { models: AppModels }) {
                       .map((row) => (
                         <tr key={`${row.symbol}-${row.currency}`}>
                           <th scope="row">{row.symbol}</th>
-                          <td class="num">{formatQuantity(row.quantity)}</td>
-                          <td class="num">{formatMoney(row.averageCost, row.currency)}</td>
+                          <td class="num">
+                            {formatQuantity(row.quantity)}
+                            {phone && (
+                              <small class="muted average">
+                                at {formatMoney(row.averageCost, row.currency)} average
+                              </small>
+                            )}
+                          </td>
+                          {!phone && <td class="num">{formatMoney(row.averageCost, row.currency)}</td>}
                           <td class="num">{formatMoney(row.costBasis, row.currency)}</td>
                         </tr>
                       ))}
@@ -143,7 +155,7 @@ export function HoldingsPage({ models }: { models: AppModels }) {
                         <tr key={`cash-${row.currency}`} class="cash">
                           <th scope="row">Cash {row.currency}</th>
                           <td class="num" />
-                          <td class="num" />
+                          {!phone && <td class="num" />}
                           <td class="num">{formatMoney(row.balance, row.currency)}</td>
                         </tr>
                       ))}
