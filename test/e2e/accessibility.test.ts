@@ -1,0 +1,91 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousViolations, type Violation } from './support/axe.ts';
+import { useBrowserApp } from './support/browserApp.ts';
+
+const app = useBrowserApp();
+
+const PAGES = [
+  { route: 'connect', name: 'Connect' },
+  { route: 'accounts', name: 'Accounts' },
+  { route: 'holdings', name: 'Holdings' },
+  { route: 'activities', name: 'Activities' },
+  { route: 'settings', name: 'Settings' },
+] as const;
+
+/** Through the navigation, as a user goes; back once the page's heading is there. */
+async function goTo(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: new RegExp(`^${name}`) })
+    .click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+describe('accessibility', () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      it(`has no serious or critical axe violation on any page at ${viewport.width}×${viewport.height}, ${colorScheme}`, async () => {
+        const page = await app.openSynced('/');
+        await page.setViewportSize(viewport);
+        await page.emulateMedia({ colorScheme });
+        const found: Record<string, Violation[]> = {};
+        for (const { route, name } of PAGES) {
+          await goTo(page, name);
+          found[route] = await seriousViolations(page);
+        }
+        expect(found).toEqual(Object.fromEntries(PAGES.map(({ route }) => [route, []])));
+      });
+    }
+  }
+
+  it('names each page in the title and moves focus to its heading after a navigation', async () => {
+    const page = await app.openSynced('/#/holdings');
+    await expect(page.title()).resolves.toBe('Holdings · Folio Sync');
+    for (const { name } of PAGES) {
+      await goTo(page, name);
+      await expect(page.title()).resolves.toBe(`${name} · Folio Sync`);
+      await expect(
+        page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`),
+      ).resolves.toBe(`H1 ${name}`);
+      await expect(
+        page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: new RegExp(`^${name}`) })
+          .getAttribute('aria-current'),
+      ).resolves.toBe('page');
+    }
+  });
+
+  it('offers "Skip to content" first, shown when focused, and it moves focus to the main content', async () => {
+    const page = await app.openSynced('/#/activities');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect(skip.boundingBox()).resolves.toMatchObject({ y: expect.toSatisfy((y: number) => y < 0) });
+    await page.keyboard.press('Tab');
+    await expect(skip.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    const box = await skip.boundingBox();
+    expect(box?.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('MAIN');
+    // The hash is the route: skipping stays on the page.
+    await expect(page.title()).resolves.toBe('Activities · Folio Sync');
+    expect(new URL(page.url()).hash).toBe('#/activities');
+  });
+
+  it('names the activity each review button acts on', async () => {
+    const page = await app.openSynced('/#/activities');
+    const queue = page.getByRole('list', { name: 'Needs review' });
+    for (const action of ['Confirm', 'Correct', 'Delete']) {
+      await expect(
+        queue
+          .getByRole('button', {
+            name: new RegExp(`^${action} Corporate reorganization SHOP: 2 shares on [A-Z][a-z]{2} \\d{1,2}, \\d{4}$`),
+          })
+          .count(),
+      ).resolves.toBe(1);
+    }
+  });
+});
