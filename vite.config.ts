@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -8,8 +9,10 @@ const outDir = process.env.FOLIO_OUT_DIR ?? 'dist';
 /** A new build is a new service worker: the id is baked into it (FOLIO_BUILD_ID pins it, for tests). */
 const buildId = process.env.FOLIO_BUILD_ID ?? new Date().toISOString();
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
-  define: { __BUILD_ID__: JSON.stringify(buildId) },
+  define: { __BUILD_ID__: JSON.stringify(buildId), __APP_VERSION__: JSON.stringify(version) },
   build: { outDir, emptyOutDir: true },
   plugins: [
     preact(),

@@ -282,7 +282,9 @@ export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
       if (!account) return error(404, 'not_found', `No account ${params.accountId}`);
       if (scenario.pageDelayMs > 0) await delay(scenario.pageDelayMs);
       if (scenario.failingAccount?.accountId === account.plan.id) {
-        return error(scenario.failingAccount.status, 'account_error', 'The brokerage rejected this request');
+        const { status } = scenario.failingAccount;
+        const wait = status === 429 && scenario.retryAfter ? { 'retry-after': scenario.retryAfter } : undefined;
+        return error(status, 'account_error', 'The brokerage rejected this request', wait);
       }
       return activitiesPage(request, account);
     }),

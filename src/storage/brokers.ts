@@ -122,10 +122,3 @@ export function markRemovedAccounts(db: SqlDatabase, listedProviderIds: readonly
   }
   return gone.length;
 }
-
-/** The accounts a sync covers: enabled for sync and still listed by the cloud. */
-export function listSyncEnabledAccounts(db: SqlDatabase): { id: string; name: string }[] {
-  return db.all<{ id: string; name: string }>(
-    'SELECT id, name FROM accounts WHERE sync_enabled = 1 AND removed_at IS NULL ORDER BY name',
-  );
-}

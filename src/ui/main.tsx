@@ -2,6 +2,7 @@
  * The page's composition root: sql.js for the read-only copy of the database, the service
  * worker connection, the models, foreground sync triggers, and the app.
  */
+import { computed } from '@preact/signals';
 import { render } from 'preact';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
@@ -68,7 +69,13 @@ const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),
 });
-const sync = createSyncModel(backend, data.accounts, () => void data.reload());
+const sync = createSyncModel({
+  worker: backend,
+  accounts: data.accounts,
+  lastSync: data.lastSync,
+  online,
+  onDataChanged: () => void data.reload(),
+});
 const settings = createSettingsModel(backend);
 
 const models: AppModels = {
@@ -81,7 +88,11 @@ const models: AppModels = {
   data,
   activities: createActivitiesModel(data.db),
   review: createReviewModel(backend),
-  lastSynced: createLastSynced(data.lastSyncedAt, now),
+  lastSynced: createLastSynced(
+    data.lastSyncedAt,
+    computed(() => data.lastSync.value?.startedAt ?? null),
+    now,
+  ),
   sync,
   settings,
   backup: createBackupModel(backend, currentDatabaseKey, () => utcDay(clock.now())),

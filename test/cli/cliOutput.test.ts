@@ -40,7 +40,15 @@ describe('CLI output', () => {
     };
     const printed = [
       ...describeResult(result, false),
-      progressLine({ accountId: 'a', accountName: HOSTILE, status: 'RUNNING', currentPage: 1, activitiesFetched: 5 }),
+      progressLine({
+        accountId: 'a',
+        accountName: HOSTILE,
+        status: 'RUNNING',
+        currentPage: 1,
+        activitiesFetched: 5,
+        accountNumber: 1,
+        accountCount: 1,
+      }),
     ].join('\n');
     for (const steering of ['\u001b', '\u0007', '\r', '\u202e']) expect(printed.includes(steering)).toBe(false);
     expect(printed.split('\n')).toHaveLength(5);

@@ -23,20 +23,67 @@ describe('settings', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(/^Signed in\. Synced 4 accounts/).waitFor({ timeout: 30_000 });
     await page.getByText(`Syncing from ${other.url} (signed in).`).waitFor();
-    expect(otherCloud.requests.filter((request) => request.path === '/api/v1/user/me')).toHaveLength(1);
+    // Once to check the token before keeping it, once to sync.
+    expect(otherCloud.requests.filter((request) => request.path === '/api/v1/user/me')).toHaveLength(2);
     // The token went to the auth server in the body, never in a URL.
     expect(otherCloud.requests.every((request) => !request.path.includes('demo-token'))).toBe(true);
     await expect(page.getByLabel('Refresh token').inputValue()).resolves.toBe('');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByText(`Syncing from ${other.url} (not signed in).`).waitFor();
+    await page.getByText(`Syncing from ${other.url}: not connected. Sign in below to sync.`).waitFor();
     await page.getByRole('link', { name: /Connect/ }).click();
-    await page.getByText('Not connected', { exact: true }).waitFor();
+    await page.locator('.status-line', { hasText: 'Not connected' }).waitFor();
+    await page.getByText('Next auto-sync: after you sign in').waitFor();
+    await expect(page.getByRole('button', { name: 'Sync Now' }).isDisabled()).resolves.toBe(true);
+    // Connect leads to the form.
+    await page.locator('.status-line').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
 
-    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Use the demo cloud' }).click();
     await page.getByText(/^Using the demo cloud\./).waitFor({ timeout: 30_000 });
     await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor();
+  });
+
+  it('a refused or unreachable sign-in changes nothing, and says why at the field', async () => {
+    const page = await app.openSynced('/#/settings');
+    otherCloud.setScenario({ refreshRefused: true });
+    await page.getByLabel('Cloud API URL').fill(other.url);
+    await page.getByLabel('Auth URL').fill(other.url);
+    await page.getByLabel('Refresh token').fill('a-revoked-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const token = page.getByLabel('Refresh token');
+    await expect.poll(() => token.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await token.getAttribute('aria-describedby')) ?? '';
+    await expect(page.locator(`#${describedBy}`).innerText()).resolves.toMatch(/refused this refresh token/);
+    await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor();
+    // Even after a reload: the refused cloud was never kept.
+    await page.reload();
+    await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor();
+
+    otherCloud.setScenario({ networkDown: true });
+    await page.getByLabel('Cloud API URL').fill(other.url);
+    await page.getByLabel('Auth URL').fill(other.url);
+    await page.getByLabel('Refresh token').fill('demo-token-of-another-user');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .locator('.form-message.error')
+      .getByText(/can't be reached/)
+      .waitFor();
+    await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor();
+    otherCloud.setScenario({});
+  });
+
+  it('a first visit whose refresh token is refused says Not connected, not Not synced yet', async () => {
+    app.server.demo.setScenario({ refreshRefused: true });
+    const page = await app.open();
+    await page.locator('.status-line', { hasText: 'Not connected' }).waitFor({ timeout: 30_000 });
+    await expect(page.locator('.status-line.tone-ok').count()).resolves.toBe(0);
+    await expect(page.getByText('Not synced yet').count()).resolves.toBe(0);
+    // The demo cloud signs in again with its public token.
+    app.server.demo.setScenario({});
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Use the demo cloud' }).click();
+    await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor({ timeout: 30_000 });
   });
 
   it('refuses a URL that is not http(s), with a message', async () => {
@@ -46,5 +93,6 @@ describe('settings', () => {
     await page.getByLabel('Refresh token').fill('x');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('"ftp://cloud.example" is not an http or https URL').waitFor();
+    await expect(page.getByLabel('Cloud API URL').getAttribute('aria-invalid')).resolves.toBe('true');
   });
 });

@@ -14,10 +14,10 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 /** The models as main.tsx wires them, with vitest's fake timers behind clock and ticker. */
-function setup(lastSyncedAt: string | null) {
+function setup(lastSyncedAt: string | null, lastTriedAt: string | null = lastSyncedAt) {
   const last = signal(lastSyncedAt);
   const ticking = createNow({ now: () => Date.now() }, globalThis);
-  return { last, ticking, texts: createLastSynced(last, ticking.now) };
+  return { last, ticking, texts: createLastSynced(last, signal(lastTriedAt), ticking.now) };
 }
 
 describe('last synced', () => {
@@ -27,6 +27,15 @@ describe('last synced', () => {
       'Never synced',
       'Connect - Never synced',
       'Never synced',
+    ]);
+  });
+
+  it('says a sync that never completed was tried, rather than "Never synced"', () => {
+    const { texts } = setup(null, new Date(Date.now() - 5 * MINUTE).toISOString());
+    expect([texts.sidebar.value, texts.tooltip.value, texts.card.value]).toEqual([
+      'Last sync failed: 5m ago',
+      'Connect - Last sync failed 5m ago',
+      'No sync has completed yet; the last one was tried 5 minutes ago',
     ]);
   });
 

@@ -2,8 +2,8 @@ import { signal } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../src/core/syncEvents.ts';
 import type { Broadcast, CloudStatus, Command } from '../../src/pwa/swProtocol.ts';
-import type { AccountView } from '../../src/storage/views.ts';
-import { createSyncModel } from '../../src/ui/models/syncModel.ts';
+import type { AccountView, SyncHistoryRow } from '../../src/storage/views.ts';
+import { createSyncModel, type SyncModelInputs } from '../../src/ui/models/syncModel.ts';
 
 const result = (patch: Partial<SyncResult> = {}): SyncResult => ({
   success: true,
@@ -29,12 +29,13 @@ const account = (syncStatus: AccountView['syncStatus'], fields: Partial<AccountV
   removedAt: null,
   syncStatus,
   lastError: null,
+  lastErrorCode: null,
   lastSuccessfulAt: null,
   ...fields,
 });
 
 /** A worker that answers `sync` with `answer`, and lets the test broadcast. */
-function fakeWorker(answer: () => Promise<SyncResult>) {
+function fakeWorker(answer: () => Promise<SyncResult>, status: Partial<CloudStatus> = {}) {
   const listeners: ((message: Broadcast) => void)[] = [];
   const sent: Command[] = [];
   return {
@@ -51,6 +52,7 @@ function fakeWorker(answer: () => Promise<SyncResult>) {
           syncing: false,
           version: 'test',
           server: null,
+          ...status,
         } satisfies CloudStatus);
       }
       return answer();
@@ -62,42 +64,103 @@ function fakeWorker(answer: () => Promise<SyncResult>) {
   };
 }
 
+/** The model as main.tsx wires it, over signals the test moves. */
+function model(worker: SyncModelInputs['worker'], accounts: AccountView[] = [], patch: Partial<SyncModelInputs> = {}) {
+  const facts = {
+    accounts: signal(accounts),
+    lastSync: signal<SyncHistoryRow | null>(null),
+    online: signal(true),
+  };
+  let reloads = 0;
+  const sync = createSyncModel({ worker, ...facts, onDataChanged: () => reloads++, ...patch });
+  return { sync, ...facts, reloads: () => reloads };
+}
+
+const progress = (accountId: string, accountNumber: number, activitiesFetched: number) =>
+  ({
+    accountId,
+    accountName: accountId,
+    status: 'RUNNING',
+    currentPage: 1,
+    activitiesFetched,
+    accountNumber,
+    accountCount: 3,
+  }) as const;
+
+const failedRun = (errorCode: string, message: string): SyncHistoryRow => ({
+  id: 7,
+  status: 'FAILED',
+  startedAt: '2026-11-28T11:00:00.000Z',
+  message,
+  errorCode,
+  result: { accounts: [] },
+});
+
 describe('sync model', () => {
-  it('follows syncs broadcast from any tab: "Syncing…" with progress, then the status line', () => {
-    const accounts = signal([account('IDLE'), account('IDLE')]);
-    const worker = fakeWorker(() => Promise.resolve(result()));
-    let reloads = 0;
-    const sync = createSyncModel(worker, accounts, () => reloads++);
-    expect(sync.statusLine.value).toBe('All accounts synced');
+  it('follows syncs broadcast from any tab: syncing with one overall progress, then the status', () => {
+    const worker = fakeWorker(() => Promise.resolve(result()), { signedIn: true });
+    const m = model(worker, [account('IDLE'), account('IDLE')]);
+    expect(m.sync.status.value).toEqual({ kind: 'ok' });
     worker.broadcast({ type: 'broker:sync-start', payload: { trigger: 'auto' } });
-    expect(sync.statusLine.value).toBe('Syncing…');
-    const progress = {
-      accountId: 'a',
-      accountName: 'TFSA',
-      status: 'RUNNING',
-      currentPage: 2,
-      activitiesFetched: 2000,
-    } as const;
-    worker.broadcast({ type: 'broker:sync-progress', payload: progress });
-    expect(sync.progress.value).toEqual(progress);
+    expect(m.sync.status.value).toEqual({ kind: 'syncing', progress: null });
+    worker.broadcast({ type: 'broker:sync-progress', payload: progress('TFSA', 1, 1000) });
+    worker.broadcast({ type: 'broker:sync-progress', payload: progress('TFSA', 1, 1020) });
+    worker.broadcast({ type: 'broker:sync-progress', payload: progress('RRSP', 2, 500) });
+    expect(m.sync.status.value).toEqual({
+      kind: 'syncing',
+      progress: { accountName: 'RRSP', accountNumber: 2, accountCount: 3, activities: 1520 },
+    });
     worker.broadcast({ type: 'db:changed', payload: { key: 'db:demo', version: 3 } });
-    expect(reloads).toBe(1);
-    accounts.value = [account('IDLE'), account('FAILED'), account('NEEDS_REVIEW')];
+    expect(m.reloads()).toBe(1);
+    const failed = account('FAILED');
+    const review = account('NEEDS_REVIEW');
+    m.accounts.value = [account('IDLE'), failed, review];
     worker.broadcast({ type: 'broker:sync-complete', payload: result() });
-    expect(sync.syncing.value).toBe(false);
-    expect(sync.statusLine.value).toBe('2 accounts need attention');
+    expect(m.sync.syncing.value).toBe(false);
+    expect(m.sync.status.value).toEqual({ kind: 'attention', accounts: [failed, review] });
     // An account the cloud no longer lists, or one excluded from sync, needs nothing.
-    accounts.value = [
+    m.accounts.value = [
       account('IDLE'),
       account('FAILED', { removedAt: '2026-11-28T12:00:00.000Z' }),
       account('FAILED', { syncEnabled: false }),
     ];
-    expect(sync.statusLine.value).toBe('All accounts synced');
+    expect(m.sync.status.value).toEqual({ kind: 'ok' });
+  });
+
+  it("offline is not the accounts' problem, and an unreachable cloud is not the user's network", () => {
+    const m = model(
+      fakeWorker(() => Promise.resolve(result())),
+      [account('IDLE')],
+    );
+    m.lastSync.value = failedRun('network', 'Network unavailable');
+    m.online.value = false;
+    expect(m.sync.status.value).toEqual({ kind: 'offline' });
+    m.online.value = true;
+    expect(m.sync.status.value).toEqual({ kind: 'unreachable' });
+    m.lastSync.value = failedRun('server-error', 'The cloud failed on your profile (HTTP 500)');
+    expect(m.sync.status.value).toEqual({
+      kind: 'failed',
+      code: 'server-error',
+      detail: 'The cloud failed on your profile (HTTP 500)',
+    });
+    // A sync that failed only for some accounts is theirs: they need attention.
+    m.lastSync.value = { ...failedRun('server-error', 'x'), errorCode: null };
+    m.accounts.value = [account('FAILED')];
+    expect(m.sync.status.value.kind).toBe('attention');
+  });
+
+  it("a tab opened mid-sync says so, from the worker's status", async () => {
+    const m = model(
+      fakeWorker(() => Promise.resolve(result()), { signedIn: true, syncing: true }),
+      [account('IDLE')],
+    );
+    await m.sync.refreshStatus();
+    expect(m.sync.status.value).toEqual({ kind: 'syncing', progress: null });
   });
 
   it('announces new accounts found beside known ones, not those of a first sync', () => {
     const worker = fakeWorker(() => Promise.resolve(result()));
-    const sync = createSyncModel(worker, signal([]), () => undefined);
+    const { sync } = model(worker);
     const outcome = (accountId: string) => ({
       accountId,
       accountName: accountId,
@@ -143,7 +206,7 @@ describe('sync model', () => {
         return () => undefined;
       },
     };
-    const sync = createSyncModel(worker, signal([account('IDLE')]), () => undefined, ticker);
+    const { sync } = model(worker, [account('IDLE')], { ticker });
     const request = sync.request('manual');
     for (const listener of listeners) listener({ type: 'broker:sync-start', payload: { trigger: 'manual' } });
     await tick();
@@ -161,36 +224,30 @@ describe('sync model', () => {
   });
 
   it('says "Not connected" when signed out, without an error', async () => {
-    const sync = createSyncModel(
+    const { sync } = model(
       fakeWorker(() => Promise.resolve(result())),
-      signal([account('IDLE')]),
-      () => undefined,
+      [account('IDLE')],
     );
     await sync.refreshStatus();
-    expect(sync.statusLine.value).toBe('Not connected');
+    expect(sync.status.value).toEqual({ kind: 'signed-out' });
     expect(sync.notice.value).toBeNull();
   });
 
-  it('Sync Now shows "Syncing…" until the answer, then the failure in words', async () => {
+  it('Sync Now is syncing until the answer; a command the worker refused is said as a notice', async () => {
     let finish: (value: SyncResult) => void = () => undefined;
     const worker = fakeWorker(() => new Promise((resolve) => (finish = resolve)));
-    const sync = createSyncModel(worker, signal([]), () => undefined);
+    const { sync } = model(worker);
     const request = sync.request('manual');
     expect(sync.syncing.value).toBe(true);
     finish(result({ success: false, message: 'Network unavailable' }));
     await request;
     expect(sync.syncing.value).toBe(false);
-    expect(sync.notice.value).toBe('Network unavailable');
-    expect(worker.sent).toEqual([{ type: 'sync', trigger: 'manual' }]);
-  });
-
-  it('stays quiet about an automatic sync that was not due', async () => {
-    const sync = createSyncModel(
-      fakeWorker(() => Promise.resolve(result({ skipped: 'not-due', message: 'Synced less than an hour ago' }))),
-      signal([]),
-      () => undefined,
-    );
-    await sync.request('auto');
+    // The failure itself is the database's (the last sync run), shown from there in every tab.
     expect(sync.notice.value).toBeNull();
+    expect(worker.sent).toEqual([{ type: 'sync', trigger: 'manual' }]);
+
+    const refusing = model(fakeWorker(() => Promise.reject(new Error('The background worker is not running'))));
+    await refusing.sync.request('manual');
+    expect(refusing.sync.notice.value).toBe('The background worker is not running');
   });
 });

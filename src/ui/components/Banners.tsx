@@ -2,14 +2,20 @@ import { SERVER_SIGNIN_PATH } from '../../pwa/serverMode.ts';
 import type { AppModels } from '../appModels.ts';
 
 /** Offline, update and install notices across the top of every page. */
-export function Banners({ models }: { models: AppModels }) {
+export function Banners({
+  models,
+}: {
+  models: Pick<AppModels, 'online' | 'worker' | 'server' | 'install' | 'sync' | 'data'>;
+}) {
   const { online, worker, server, install, sync, data } = models;
-  const found = sync.newAccounts.value;
+  // Only accounts that sync: one the cloud lists but excludes is stored, not news.
+  const excluded = new Set(data.accounts.value.filter((account) => !account.syncEnabled).map((account) => account.id));
+  const found = sync.newAccounts.value.filter((account) => !excluded.has(account.id));
   return (
     <div class="banners">
       {!online.value && (
         <p class="banner banner-offline" role="status">
-          <strong>Offline.</strong> You are seeing the data saved on this device.
+          <strong>Offline.</strong> You are seeing the data saved on this device; it syncs when you are back online.
         </p>
       )}
       {worker.failure.value && (

@@ -5,22 +5,28 @@ export interface Action {
   busy: ReadonlySignal<boolean>;
   /** What the last run said: its own words on success (or nothing), the error's on failure. */
   message: ReadonlySignal<string | null>;
+  /** Whether `message` is a failure's. */
+  failed: ReadonlySignal<boolean>;
   run(action: () => Promise<string | null>): Promise<void>;
 }
 
 export function createAction(): Action {
   const busy = signal(false);
   const message = signal<string | null>(null);
+  const failed = signal(false);
   return {
     busy,
     message,
+    failed,
     async run(action) {
       busy.value = true;
       message.value = null;
+      failed.value = false;
       try {
         message.value = await action();
       } catch (error) {
         message.value = error instanceof Error ? error.message : String(error);
+        failed.value = true;
       } finally {
         busy.value = false;
       }

@@ -2,7 +2,7 @@
  * Backup: the current cloud's database (or the offline copy of the server's) as a `.sqlite` file (it opens in the sqlite3 shell),
  * and a file imported back in its place, checked by the worker before anything is replaced.
  */
-import type { ReadonlySignal } from '@preact/signals';
+import { type ReadonlySignal, signal } from '@preact/signals';
 import { idbReader } from '../../storage/sqljs/byteStore.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
@@ -10,8 +10,14 @@ import { createAction } from './action.ts';
 export interface BackupModel {
   busy: ReadonlySignal<boolean>;
   message: ReadonlySignal<string | null>;
+  failed: ReadonlySignal<boolean>;
+  /** A file chosen for import, waiting for the user to confirm that it replaces the data. */
+  staged: ReadonlySignal<File | null>;
   exportFile(): Promise<void>;
-  importFile(file: File): Promise<void>;
+  stageImport(file: File): void;
+  cancelImport(): void;
+  /** Imports the staged file in place of the current data. */
+  confirmImport(): Promise<void>;
 }
 
 /** Hands `bytes` to the browser as a download. */
@@ -27,10 +33,13 @@ export function createBackupModel(
   databaseKey: () => Promise<string>,
   today: () => string,
 ): BackupModel {
-  const { busy, message, run } = createAction();
+  const { busy, message, failed, run } = createAction();
+  const staged = signal<File | null>(null);
   return {
     busy,
     message,
+    failed,
+    staged,
     exportFile: () =>
       run(async () => {
         // The saved file, not this tab's copy: it is the newest, whatever tab saved it.
@@ -39,10 +48,19 @@ export function createBackupModel(
         download(bytes, `folio-sync-${today()}.sqlite`);
         return 'Exported. The file opens in any SQLite tool.';
       }),
-    importFile: (file) =>
+    stageImport(file) {
+      staged.value = file;
+    },
+    cancelImport() {
+      staged.value = null;
+    },
+    confirmImport: () =>
       run(async () => {
+        const file = staged.peek();
+        staged.value = null;
+        if (!file) return null;
         const { activities } = await worker.send({ type: 'import-database', bytes: await file.arrayBuffer() });
-        return `Imported ${file.name}: ${new Intl.NumberFormat().format(activities)} activities.`;
+        return `Imported ${file.name}: ${new Intl.NumberFormat('en-US').format(activities)} activities.`;
       }),
   };
 }

@@ -10,11 +10,11 @@ import {
   type AccountView,
   type CashView,
   type HoldingView,
-  type ImportRunView,
   listAccounts,
   listCash,
   listHoldings,
-  listImportRuns,
+  listSyncHistory,
+  type SyncHistoryRow,
 } from '../../storage/views.ts';
 
 const HISTORY_ROWS = 30;
@@ -24,7 +24,10 @@ export interface DataModel {
   db: ReadonlySignal<SqlDatabase | null>;
   accounts: ReadonlySignal<AccountView[]>;
   lastSyncedAt: ReadonlySignal<string | null>;
-  importRuns: ReadonlySignal<ImportRunView[]>;
+  /** The finished syncs, newest first (the Connect page's history). */
+  syncHistory: ReadonlySignal<SyncHistoryRow[]>;
+  /** The newest finished sync, or null. */
+  lastSync: ReadonlySignal<SyncHistoryRow | null>;
   holdings: ReadonlySignal<HoldingView[]>;
   cash: ReadonlySignal<CashView[]>;
   /** Why the newest copy could not be loaded (this tab is older than the data), until one loads. */
@@ -39,12 +42,14 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
   let generation = 0;
 
   const read = <T>(query: (db: SqlDatabase) => T, empty: T) => computed(() => (db.value ? query(db.value) : empty));
+  const syncHistory = read((current) => listSyncHistory(current, HISTORY_ROWS), []);
 
   return {
     db,
     accounts: read(listAccounts, []),
     lastSyncedAt: read(lastSuccessfulSyncAt, null),
-    importRuns: read((current) => listImportRuns(current, HISTORY_ROWS), []),
+    syncHistory,
+    lastSync: computed(() => syncHistory.value[0] ?? null),
     holdings: read(listHoldings, []),
     cash: read(listCash, []),
     loadError,

@@ -1,6 +1,6 @@
 /** The Settings form: which cloud to sync from, and signing in and out of it. */
 import { type ReadonlySignal, signal } from '@preact/signals';
-import type { CloudStatus } from '../../pwa/swProtocol.ts';
+import { type CloudStatus, CommandError, type FormField } from '../../pwa/swProtocol.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
 
@@ -17,6 +17,9 @@ export interface SettingsModel {
   busy: ReadonlySignal<boolean>;
   /** The outcome of the last action, for the form's live region. */
   message: ReadonlySignal<string | null>;
+  failed: ReadonlySignal<boolean>;
+  /** A failed sign-in's reason, shown at the field it is about. */
+  fieldError: ReadonlySignal<{ field: FormField; message: string } | null>;
   /** Fills the form from the worker's current cloud. */
   fill(status: CloudStatus | null): void;
   signIn(): Promise<void>;
@@ -29,7 +32,8 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
   const authUrl = signal('');
   const apiKey = signal('');
   const refreshToken = signal('');
-  const { busy, message, run } = createAction();
+  const { busy, message, failed, run } = createAction();
+  const fieldError = signal<{ field: FormField; message: string } | null>(null);
 
   return {
     apiUrl,
@@ -38,6 +42,8 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
     refreshToken,
     busy,
     message,
+    failed,
+    fieldError,
     fill(status) {
       apiUrl.value = status?.cloud?.apiUrl ?? '';
       authUrl.value = status?.cloud?.authUrl ?? '';
@@ -45,13 +51,23 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
     },
     signIn: () =>
       run(async () => {
-        const result = await worker.send({
-          type: 'sign-in',
-          cloud: { apiUrl: apiUrl.value.trim(), authUrl: authUrl.value.trim(), apiKey: apiKey.value },
-          refreshToken: refreshToken.value,
-        });
-        refreshToken.value = '';
-        return result.success && !result.skipped ? `Signed in. ${result.message}` : result.message;
+        fieldError.value = null;
+        try {
+          const result = await worker.send({
+            type: 'sign-in',
+            cloud: { apiUrl: apiUrl.value.trim(), authUrl: authUrl.value.trim(), apiKey: apiKey.value },
+            refreshToken: refreshToken.value,
+          });
+          refreshToken.value = '';
+          return result.success && !result.skipped ? `Signed in. ${result.message}` : result.message;
+        } catch (error) {
+          // Said at the field it is about; the form's message then only says the sign-in failed.
+          if (error instanceof CommandError && error.field) {
+            fieldError.value = { field: error.field, message: error.message };
+            throw new Error('Not signed in: see the field marked above.');
+          }
+          throw error;
+        }
       }),
     signOut: () =>
       run(async () => {

@@ -1,31 +1,39 @@
 /**
- * The Sync Status card's state: what the service worker says about syncs (from any tab),
- * what this tab asked for, and the status line of MISSION 6.
+ * The sync state of this tab: what the service worker (or the server) says about syncs, from any
+ * tab, and what this tab asked for. It owns "syncing" (the worker's word, from its broadcasts and
+ * its status replies) and derives the one status every page shows (syncStatus.ts).
  */
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
-import type { NewAccount, SyncProgress, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
+import type { NewAccount, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
-import type { AccountView } from '../../storage/views.ts';
+import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import type { Ticker } from './nowModel.ts';
+import { deriveStatus, type OverallProgress, type SyncStatus } from './syncStatus.ts';
 
 export interface SyncModel {
+  /** Whether a sync runs, as the worker last said (or this tab just asked for one). */
   syncing: ReadonlySignal<boolean>;
-  progress: ReadonlySignal<SyncProgress | null>;
-  /** The last thing worth telling about a sync: a failure's reason, or a skip's. */
+  status: ReadonlySignal<SyncStatus>;
+  /** What this tab could not do (a command the worker refused, a sync the worker dropped). */
   notice: ReadonlySignal<string | null>;
   cloud: ReadonlySignal<CloudStatus | null>;
   /** Accounts the last sync found for the first time, until dismissed. */
   newAccounts: ReadonlySignal<NewAccount[]>;
   dismissNewAccounts(): void;
-  /** "Syncing…", "Not connected", "N accounts need attention", "All accounts synced". */
-  statusLine: ReadonlySignal<string>;
   request(trigger: SyncTrigger): Promise<SyncResult | null>;
   refreshStatus(): Promise<void>;
 }
 
-type Worker = Pick<WorkerConnection, 'send' | 'onBroadcast'>;
-
+export interface SyncModelInputs {
+  worker: Pick<WorkerConnection, 'send' | 'onBroadcast'>;
+  accounts: ReadonlySignal<AccountView[]>;
+  /** The newest finished sync the database recorded. */
+  lastSync: ReadonlySignal<SyncHistoryRow | null>;
+  online: ReadonlySignal<boolean>;
+  onDataChanged: () => void;
+  ticker?: Ticker;
+}
 /**
  * New accounts are news beside known ones. When every account the sync went through is new (a
  * first sync), the account list showing them says it all, and a banner naming them would only
@@ -40,25 +48,29 @@ const RUNNING_CHECK_MS = 10_000;
 const STOPPED =
   "The sync stopped before it finished (the app's background worker was stopped); the next sync fetches what it missed";
 
-export function createSyncModel(
-  worker: Worker,
-  accounts: ReadonlySignal<AccountView[]>,
-  onDataChanged: () => void,
-  ticker: Ticker = {
+export function createSyncModel({
+  worker,
+  accounts,
+  lastSync,
+  online,
+  onDataChanged,
+  ticker = {
     setInterval: (run, ms) => setInterval(run, ms),
     clearInterval: (handle) => clearInterval(handle as number),
   },
-): SyncModel {
+}: SyncModelInputs): SyncModel {
   const syncing = signal(false);
-  const progress = signal<SyncProgress | null>(null);
   const notice = signal<string | null>(null);
   const cloud = signal<CloudStatus | null>(null);
   const newAccounts = signal<NewAccount[]>([]);
+  /** Activities fetched so far in the running sync, by account, and where it is now. */
+  let fetched = new Map<string, number>();
+  const progress = signal<OverallProgress | null>(null);
 
-  const tell = (result: SyncResult) => {
-    // Nothing to tell: not due, offline, or another copy of the database took over (it syncs itself).
-    if (result.skipped === 'not-due' || result.skipped === 'offline' || result.skipped === 'busy') return;
-    notice.value = result.success && !result.skipped ? null : result.message;
+  const ended = () => {
+    syncing.value = false;
+    progress.value = null;
+    fetched = new Map();
   };
 
   // The browser may stop the service worker in the middle of a sync (or it may crash): no
@@ -77,8 +89,7 @@ export function createSyncModel(
         idleChecks = status.syncing ? 0 : idleChecks + 1;
         if (idleChecks < 2 || !syncing.peek()) return;
         idleChecks = 0;
-        syncing.value = false;
-        progress.value = null;
+        ended();
         notice.value = STOPPED;
         for (const stop of waiting) stop();
       },
@@ -89,17 +100,21 @@ export function createSyncModel(
   worker.onBroadcast((message) => {
     switch (message.type) {
       case 'broker:sync-start':
-        syncing.value = true;
+        fetched = new Map();
         progress.value = null;
-        break;
-      case 'broker:sync-progress':
         syncing.value = true;
-        progress.value = message.payload;
+        notice.value = null;
         break;
+      case 'broker:sync-progress': {
+        const { accountId, accountName, accountNumber, accountCount, activitiesFetched } = message.payload;
+        fetched.set(accountId, activitiesFetched);
+        const activities = [...fetched.values()].reduce((sum, n) => sum + n, 0);
+        progress.value = { accountName, accountNumber, accountCount, activities };
+        syncing.value = true;
+        break;
+      }
       case 'broker:sync-complete':
-        syncing.value = false;
-        progress.value = null;
-        tell(message.payload);
+        ended();
         if (announcesNewAccounts(message.payload)) newAccounts.value = message.payload.newAccounts;
         break;
       case 'db:changed':
@@ -112,31 +127,26 @@ export function createSyncModel(
     }
   });
 
-  const statusLine = computed(() => {
-    if (syncing.value) return 'Syncing…';
-    if (cloud.value && !cloud.value.signedIn) return 'Not connected';
-    // Only accounts still synced can need attention: not those excluded, nor those the cloud no longer lists.
-    const attention = accounts.value.filter(
-      (account) =>
-        account.syncEnabled &&
-        account.removedAt === null &&
-        (account.syncStatus === 'FAILED' || account.syncStatus === 'NEEDS_REVIEW'),
-    ).length;
-    if (attention > 0) return `${attention} account${attention === 1 ? ' needs' : 's need'} attention`;
-    if (accounts.value.some((account) => account.syncStatus !== null)) return 'All accounts synced';
-    return 'Not synced yet';
-  });
+  const status = computed(() =>
+    deriveStatus({
+      syncing: syncing.value,
+      progress: progress.value,
+      signedIn: cloud.value?.signedIn ?? null,
+      online: online.value,
+      lastSync: lastSync.value,
+      accounts: accounts.value,
+    }),
+  );
 
   return {
     syncing,
-    progress,
+    status,
     notice,
     cloud,
     newAccounts,
     dismissNewAccounts() {
       newAccounts.value = [];
     },
-    statusLine,
     async request(trigger) {
       if (trigger === 'manual') syncing.value = true;
       let stop: () => void = () => undefined;
@@ -145,20 +155,22 @@ export function createSyncModel(
           stop = () => resolve(null);
           waiting.add(stop);
         });
-        const result = await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
-        if (result) tell(result);
-        return result;
+        // What the sync did is in the database (its run, the accounts) and reaches every tab from there.
+        return await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
       } catch (error) {
         notice.value = error instanceof Error ? error.message : String(error);
         return null;
       } finally {
         waiting.delete(stop);
-        if (trigger === 'manual') syncing.value = false;
+        if (trigger === 'manual') ended();
       }
     },
     async refreshStatus() {
       try {
-        cloud.value = await worker.send({ type: 'status' });
+        const now = await worker.send({ type: 'status' });
+        cloud.value = now;
+        // A tab opened mid-sync hears no start: the worker's word sets it.
+        syncing.value = now.syncing;
       } catch (error) {
         notice.value = error instanceof Error ? error.message : String(error);
       }

@@ -2,7 +2,7 @@ import type { AppModels } from '../appModels.ts';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { formatMoney } from '../format/numbers.ts';
 
-export function AccountsPage({ models }: { models: AppModels }) {
+export function AccountsPage({ models }: { models: Pick<AppModels, 'data'> }) {
   const accounts = models.data.accounts.value;
   return (
     <>
@@ -10,8 +10,8 @@ export function AccountsPage({ models }: { models: AppModels }) {
       {accounts.length === 0 ? (
         <p class="muted">No accounts yet: they appear after the first sync.</p>
       ) : (
-        <div class="table-scroll card">
-          <table>
+        <div class="card">
+          <table class="stacked" aria-label="Accounts">
             <thead>
               <tr>
                 <th scope="col">Account</th>
@@ -26,11 +26,13 @@ export function AccountsPage({ models }: { models: AppModels }) {
             <tbody>
               {accounts.map((account) => (
                 <tr key={account.id}>
-                  <td>{account.name}</td>
-                  <td>{account.institution}</td>
-                  <td>{account.currency}</td>
-                  <td class="num">{formatMoney(account.balance, account.balanceCurrency ?? account.currency)}</td>
-                  <td>
+                  <td data-label="Account">{account.name}</td>
+                  <td data-label="Institution">{account.institution}</td>
+                  <td data-label="Currency">{account.currency}</td>
+                  <td class="num" data-label="Balance">
+                    {formatMoney(account.balance, account.balanceCurrency ?? account.currency)}
+                  </td>
+                  <td data-label="Sync">
                     <StateBadge
                       status={account.syncStatus}
                       syncEnabled={account.syncEnabled}

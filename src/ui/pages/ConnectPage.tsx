@@ -1,29 +1,66 @@
+import type { ReadonlySignal } from '@preact/signals';
+import type { AccountView } from '../../storage/views.ts';
 import type { AppModels } from '../appModels.ts';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { formatDateTime } from '../format/numbers.ts';
 import { formatAgo, formatIn } from '../format/relativeTime.ts';
+import {
+  accountProblem,
+  historyEntries,
+  progressText,
+  type SyncStatus,
+  statusHeadline,
+  syncSummary,
+  toneOf,
+} from '../models/syncStatus.ts';
 
-const number = new Intl.NumberFormat();
+type ConnectModels = Pick<AppModels, 'sync' | 'data' | 'lastSynced' | 'now' | 'server'>;
 
-function SyncStatusCard({ models }: { models: AppModels }) {
-  const { sync, lastSynced } = models;
-  const progress = sync.progress.value;
-  const attention = sync.statusLine.value.includes('attention') || sync.statusLine.value === 'Not connected';
+function SyncStatusCard({ models }: { models: ConnectModels }) {
+  const { sync, lastSynced, data } = models;
+  const status = sync.status.value;
+  const last = data.lastSync.value;
+  const needsReview = data.accounts.value.some(
+    (account) => account.syncEnabled && account.removedAt === null && account.syncStatus === 'NEEDS_REVIEW',
+  );
   return (
     <section class="card" aria-labelledby="sync-status-title">
       <header class="card-header">
         <h2 id="sync-status-title">Sync Status</h2>
-        <button type="button" class="primary" disabled={sync.syncing.value} onClick={() => void sync.request('manual')}>
+        <button
+          type="button"
+          class="primary"
+          disabled={sync.syncing.value || status.kind === 'signed-out'}
+          onClick={() => void sync.request('manual')}
+        >
           {sync.syncing.value ? 'Syncing…' : 'Sync Now'}
         </button>
       </header>
+      {/* Announced when the status changes (a sync starts or ends), not at every page fetched. */}
       <div aria-live="polite">
-        <p class={`status-line${attention ? ' attention' : ''}`}>
-          <span class="dot" aria-hidden="true" /> {sync.statusLine.value}
-        </p>
-        {progress && (
-          <p class="progress">
-            {progress.accountName}: page {progress.currentPage}, {number.format(progress.activitiesFetched)} activities
+        {/* While syncing, the button says so and the bar below shows how far: the line would only repeat it. */}
+        {status.kind === 'syncing' ? (
+          <p class="visually-hidden">Syncing your accounts</p>
+        ) : (
+          <p class={`status-line tone-${toneOf(status)}`}>
+            <span class="dot" aria-hidden="true" /> {statusHeadline(status)}
+            {status.kind === 'signed-out' && (
+              <>
+                {' '}
+                <a href="#/settings">Sign in</a>
+              </>
+            )}
+          </p>
+        )}
+        {last && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
+          <p class="sync-summary">
+            Last sync: {syncSummary(last)}
+            {needsReview && (
+              <>
+                {' '}
+                <a href="#/activities">Review it</a>
+              </>
+            )}
           </p>
         )}
         {sync.notice.value && (
@@ -32,14 +69,41 @@ function SyncStatusCard({ models }: { models: AppModels }) {
           </p>
         )}
       </div>
+      {status.kind === 'syncing' && <SyncProgressBar status={status} />}
+      {status.kind === 'failed' && status.detail && <p class="muted detail">The cloud said: {status.detail}</p>}
       <p>{lastSynced.card.value}</p>
-      <p class="muted">{nextAutoSync(models)}</p>
+      <p class="muted">{nextAutoSync(models, status)}</p>
     </section>
   );
 }
 
-/** In server mode the server's schedule; in the browser, the user's return. */
-function nextAutoSync({ server, sync, now }: AppModels): string {
+/** One bar for the whole sync: account k of n, the activities so far. */
+function SyncProgressBar({ status }: { status: Extract<SyncStatus, { kind: 'syncing' }> }) {
+  const progress = status.progress;
+  if (!progress) {
+    return (
+      <div class="sync-progress">
+        <progress aria-label="Sync progress" />
+        <p class="muted">Asking the cloud for your accounts…</p>
+      </div>
+    );
+  }
+  return (
+    <div class="sync-progress">
+      <progress
+        aria-label="Sync progress"
+        max={progress.accountCount}
+        value={progress.accountNumber - 1}
+        aria-valuetext={`Account ${progress.accountNumber} of ${progress.accountCount}`}
+      />
+      <p class="muted">{progressText(progress)}</p>
+    </div>
+  );
+}
+
+/** In server mode the server's schedule; in the browser, the user's return (once signed in). */
+function nextAutoSync({ server, sync, now }: ConnectModels, status: SyncStatus): string {
+  if (status.kind === 'signed-out') return 'Next auto-sync: after you sign in';
   if (server === null) return 'Next auto-sync: when you return to the app';
   const nextRunAt = sync.cloud.value?.server?.nextRunAt;
   if (nextRunAt === undefined) return "Next auto-sync: on the server's schedule";
@@ -47,77 +111,100 @@ function nextAutoSync({ server, sync, now }: AppModels): string {
   return `Next auto-sync: ${formatIn(Date.parse(nextRunAt), now.value)}`;
 }
 
-function AccountRows({ models }: { models: AppModels }) {
-  const accounts = models.data.accounts.value;
-  const now = models.now.value;
-  if (accounts.length === 0) return <p class="muted">No accounts yet: they appear after the first sync.</p>;
+/** While a sync runs, an account it has not finished yet shows "Syncing". */
+const syncingNow = (account: AccountView, syncing: boolean): boolean =>
+  syncing &&
+  account.syncEnabled &&
+  account.removedAt === null &&
+  (account.syncStatus === null || account.syncStatus === 'RUNNING');
+
+function AccountRows({
+  accounts,
+  syncing,
+  now,
+}: {
+  accounts: AccountView[];
+  syncing: boolean;
+  now: ReadonlySignal<number>;
+}) {
+  if (accounts.length === 0) {
+    return (
+      <p class="muted">
+        {syncing ? 'Asking the cloud for your accounts…' : 'No accounts yet: they appear after the first sync.'}
+      </p>
+    );
+  }
   return (
     <ul class="account-rows">
-      {accounts.map((account) => (
-        <li key={account.id}>
-          <div>
-            <strong>{account.name}</strong> <span class="muted">{account.institution}</span>
-            {account.lastError && <p class="error">{account.lastError}</p>}
-          </div>
-          <div class="row-end">
-            <StateBadge
-              status={account.syncStatus}
-              syncEnabled={account.syncEnabled}
-              removed={account.removedAt !== null}
-            />
-            {account.lastSuccessfulAt && (
-              <small class="muted">{formatAgo(Date.parse(account.lastSuccessfulAt), now, 'long')}</small>
-            )}
-          </div>
-        </li>
-      ))}
+      {accounts.map((account) => {
+        const problem = account.syncStatus === 'FAILED' ? accountProblem(account) : null;
+        return (
+          <li key={account.id}>
+            <div>
+              <strong>{account.name}</strong> <span class="muted">{account.institution}</span>
+              {problem && <p class="error">{problem}</p>}
+            </div>
+            <div class="row-end">
+              <StateBadge
+                status={syncingNow(account, syncing) ? 'RUNNING' : account.syncStatus}
+                syncEnabled={account.syncEnabled}
+                removed={account.removedAt !== null}
+              />
+              {account.syncEnabled && account.syncStatus !== null && (
+                <small class="muted">
+                  {account.lastSuccessfulAt
+                    ? `Last success: ${formatAgo(Date.parse(account.lastSuccessfulAt), now.value, 'long')}`
+                    : 'No successful sync yet'}
+                </small>
+              )}
+            </div>
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-function SyncHistory({ models }: { models: AppModels }) {
-  const runs = models.data.importRuns.value;
-  if (runs.length === 0) return <p class="muted">No syncs yet.</p>;
+function SyncHistory({ models }: { models: ConnectModels }) {
+  const entries = historyEntries(models.data.syncHistory.value);
+  if (entries.length === 0) return <p class="muted">No syncs yet.</p>;
   return (
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Account</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Result</th>
-            <th scope="col">Activities</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id}>
-              <td>{formatDateTime(run.startedAt)}</td>
-              <td>{run.accountName}</td>
-              <td>{run.mode === 'INITIAL' ? 'Initial' : 'Incremental'}</td>
-              <td>{run.error ? `${run.status}: ${run.error}` : run.status}</td>
-              <td>
-                {run.summary
-                  ? `${number.format(run.summary.fetched)} fetched, ${number.format(run.summary.inserted)} new, ${number.format(run.summary.updated)} updated`
-                  : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ol class="history">
+      {entries.map((entry) =>
+        entry.kind === 'quiet' ? (
+          <li key={entry.id} class="history-quiet">
+            <span class="when">{formatDateTime(entry.lastAt)}</span>
+            <span>
+              No new activities
+              {entry.count > 1 && ` (${entry.count} syncs since ${formatDateTime(entry.startedAt)})`}
+            </span>
+          </li>
+        ) : (
+          <li key={entry.id} class={`history-${entry.status.toLowerCase()}`}>
+            <span class="when">{formatDateTime(entry.startedAt)}</span>
+            <span>{entry.headline}</span>
+            {entry.notes.length > 0 && (
+              <ul class="history-notes">
+                {entry.notes.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ),
+      )}
+    </ol>
   );
 }
 
-export function ConnectPage({ models }: { models: AppModels }) {
+export function ConnectPage({ models }: { models: ConnectModels }) {
   return (
     <>
       <h1>Connect</h1>
       <SyncStatusCard models={models} />
       <section class="card" aria-labelledby="accounts-title">
         <h2 id="accounts-title">Accounts</h2>
-        <AccountRows models={models} />
+        <AccountRows accounts={models.data.accounts.value} syncing={models.sync.syncing.value} now={models.now} />
       </section>
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">Sync history</h2>

@@ -1,14 +1,51 @@
-import type { CloudStatus } from '../../pwa/swProtocol.ts';
+import type { ComponentChildren } from 'preact';
+import type { CloudStatus, FormField } from '../../pwa/swProtocol.ts';
 import type { AppModels } from '../appModels.ts';
 import { bindValue } from '../components/bindValue.ts';
 
-const signedIn = (status: CloudStatus | null) => status && (status.signedIn ? ' (signed in).' : ' (not signed in).');
+type SettingsModels = Pick<AppModels, 'settings' | 'sync' | 'backup' | 'server'>;
+
+/** The app's version (package.json) and this build's id (vite.config.ts `define`). */
+declare const __APP_VERSION__: string;
+declare const __BUILD_ID__: string;
+
+/** A labelled input whose error, when the last sign-in failed because of it, is shown under it. */
+function Field({
+  models,
+  field,
+  label,
+  children,
+}: {
+  models: SettingsModels;
+  field: FormField;
+  label: string;
+  children: (attributes: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ComponentChildren;
+}) {
+  const error = models.settings.fieldError.value;
+  const mine = error?.field === field ? error.message : null;
+  const id = `settings-${field}`;
+  const errorId = `${id}-error`;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children(mine ? { id, 'aria-invalid': true, 'aria-describedby': errorId } : { id })}
+      {mine && (
+        <span id={errorId} class="field-error">
+          {mine}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const signedIn = (status: CloudStatus | null) =>
+  status && (status.signedIn ? ' (signed in).' : ': not connected. Sign in below to sync.');
 
 /**
  * Which cloud, and signing in and out of it. In the browser the user chooses the cloud here; in
  * server mode the server's configuration names it, and the form only signs the server in or out.
  */
-function CloudCard({ models }: { models: AppModels }) {
+function CloudCard({ models }: { models: SettingsModels }) {
   const { settings, sync } = models;
   const status = sync.cloud.value;
   const server = models.server !== null;
@@ -37,24 +74,39 @@ function CloudCard({ models }: { models: AppModels }) {
       >
         {!server && (
           <>
-            <label>
-              Cloud API URL
-              <input type="url" required placeholder="https://api.wealthfolio.app" {...bindValue(settings.apiUrl)} />
-            </label>
-            <label>
-              Auth URL
-              <input type="url" required placeholder="https://auth.wealthfolio.app" {...bindValue(settings.authUrl)} />
-            </label>
+            <Field models={models} field="apiUrl" label="Cloud API URL">
+              {(invalid) => (
+                <input
+                  type="url"
+                  required
+                  placeholder="https://api.wealthfolio.app"
+                  {...invalid}
+                  {...bindValue(settings.apiUrl)}
+                />
+              )}
+            </Field>
+            <Field models={models} field="authUrl" label="Auth URL">
+              {(invalid) => (
+                <input
+                  type="url"
+                  required
+                  placeholder="https://auth.wealthfolio.app"
+                  {...invalid}
+                  {...bindValue(settings.authUrl)}
+                />
+              )}
+            </Field>
             <label>
               Publishable key (optional)
               <input type="text" autocomplete="off" {...bindValue(settings.apiKey)} />
             </label>
           </>
         )}
-        <label>
-          Refresh token
-          <input type="password" required autocomplete="off" {...bindValue(settings.refreshToken)} />
-        </label>
+        <Field models={models} field="refreshToken" label="Refresh token">
+          {(invalid) => (
+            <input type="password" required autocomplete="off" {...invalid} {...bindValue(settings.refreshToken)} />
+          )}
+        </Field>
         <div class="actions">
           <button type="submit" class="primary" disabled={settings.busy.value}>
             Sign in
@@ -69,14 +121,14 @@ function CloudCard({ models }: { models: AppModels }) {
           {!server && (
             <button
               type="button"
-              disabled={settings.busy.value || status?.cloud === null}
+              disabled={settings.busy.value || (status?.cloud === null && status.signedIn)}
               onClick={() => void settings.useDemo()}
             >
               Use the demo cloud
             </button>
           )}
         </div>
-        <p aria-live="polite" class="form-message">
+        <p aria-live="polite" class={`form-message${settings.failed.value ? ' error' : ''}`}>
           {settings.message.value}
         </p>
       </form>
@@ -84,10 +136,10 @@ function CloudCard({ models }: { models: AppModels }) {
   );
 }
 
-export function SettingsPage({ models }: { models: AppModels }) {
-  const { sync, backup } = models;
-  const status = sync.cloud.value;
+export function SettingsPage({ models }: { models: SettingsModels }) {
+  const { backup } = models;
   const server = models.server !== null;
+  const staged = backup.staged.value;
   return (
     <>
       <h1>Settings</h1>
@@ -120,19 +172,39 @@ export function SettingsPage({ models }: { models: AppModels }) {
                   const input = event.currentTarget as HTMLInputElement;
                   const file = input.files?.[0];
                   input.value = '';
-                  if (file) void backup.importFile(file);
+                  if (file) backup.stageImport(file);
                 }}
               />
             </label>
           )}
         </div>
-        <p aria-live="polite" class="form-message">
+        {staged && (
+          // Importing replaces what is here: asked once, with what it will do, before anything changes.
+          <fieldset class="confirm">
+            <legend>Replace your data?</legend>
+            <p>
+              Replace the data synced from this cloud with <strong>{staged.name}</strong>? Export first if you may want
+              it back.
+            </p>
+            <div class="actions">
+              <button type="button" class="danger" onClick={() => void backup.confirmImport()}>
+                Replace my data
+              </button>
+              <button type="button" onClick={() => backup.cancelImport()}>
+                Cancel
+              </button>
+            </div>
+          </fieldset>
+        )}
+        <p aria-live="polite" class={`form-message${backup.failed.value ? ' error' : ''}`}>
           {backup.message.value}
         </p>
       </section>
       <section class="card" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>
-        <p class="muted">Version {status?.version ?? 'unknown'}</p>
+        <p class="muted">
+          Folio Sync {__APP_VERSION__} <span class="build">(build {__BUILD_ID__})</span>
+        </p>
       </section>
     </>
   );

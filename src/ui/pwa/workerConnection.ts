@@ -9,8 +9,8 @@ import {
   BROADCAST_CHANNEL,
   type Broadcast,
   type Command,
-  type CommandMap,
   CommandError,
+  type CommandMap,
   type CommandName,
   type CommandReply,
 } from '../../pwa/swProtocol.ts';

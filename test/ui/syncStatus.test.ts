@@ -1,0 +1,81 @@
+/** The words the app uses about syncs, from the facts the database keeps (docs/sync-rules.md, "Failures"). */
+import { describe, expect, it } from 'vitest';
+import type { SyncHistoryRow } from '../../src/storage/views.ts';
+import { accountProblem, historyEntries, statusHeadline, syncSummary } from '../../src/ui/models/syncStatus.ts';
+
+const outcome = (accountName: string, fields: Record<string, unknown> = {}) => ({
+  accountId: accountName,
+  accountName,
+  status: 'IDLE',
+  error: null,
+  errorCode: null,
+  fetched: 0,
+  inserted: 0,
+  updated: 0,
+  warnings: 0,
+  ...fields,
+});
+
+let nextId = 100;
+const run = (startedAt: string, accounts: unknown[], fields: Partial<SyncHistoryRow> = {}): SyncHistoryRow => ({
+  id: nextId--,
+  status: 'SUCCEEDED',
+  startedAt,
+  message: null,
+  errorCode: null,
+  result: { accounts },
+  ...fields,
+});
+
+describe('sync words', () => {
+  it('sums up a first sync: activities, accounts, and what needs review', () => {
+    const first = run('2026-11-28T12:00:00.000Z', [
+      outcome('TFSA', { inserted: 1020 }),
+      outcome('RRSP', { inserted: 1200 }),
+      outcome('Margin', { inserted: 2010 }),
+      outcome('Personal', { inserted: 1487, status: 'NEEDS_REVIEW' }),
+    ]);
+    expect(syncSummary(first)).toBe('5,717 new activities from 4 accounts; 1 needs review');
+    expect(syncSummary(run('2026-11-28T12:00:00.000Z', [outcome('TFSA')]))).toBe('No new activities');
+    expect(syncSummary(run('x', [], { status: 'FAILED', errorCode: 'network' }))).toBe("The cloud couldn't be reached");
+  });
+
+  it('lists one row per sync, folds syncs that found nothing, and says what was dropped', () => {
+    const rows = [
+      run('2026-11-28T15:00:00.000Z', [outcome('TFSA')]),
+      run('2026-11-28T14:00:00.000Z', [outcome('TFSA')]),
+      run('2026-11-28T13:00:00.000Z', [outcome('TFSA', { inserted: 1018, warnings: 2, fetched: 1020 })]),
+      run('2026-11-28T12:00:00.000Z', [], { status: 'FAILED', errorCode: 'server-error', message: 'HTTP 500' }),
+    ];
+    const entries = historyEntries(rows);
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({ kind: 'quiet', count: 2, lastAt: '2026-11-28T15:00:00.000Z' });
+    expect(entries[1]).toMatchObject({
+      kind: 'sync',
+      headline: '1,018 new activities from 1 account',
+      notes: ['TFSA: 2 records the cloud sent could not be read and were left out'],
+    });
+    expect(entries[2]).toMatchObject({ kind: 'sync', status: 'FAILED', notes: [] });
+    expect((entries[2] as { headline: string }).headline).toMatch(/^The cloud had a problem/);
+  });
+
+  it('says account errors in plain words by their code, with the wait a 429 asked for', () => {
+    expect(accountProblem({ lastError: 'Pagination appears stuck', lastErrorCode: 'pagination-stuck' })).toBe(
+      'The cloud kept sending the same page of activities, so the sync stopped; what came before is kept',
+    );
+    expect(
+      accountProblem({ lastError: 'Rate limited by the cloud: it asks to wait 15 s', lastErrorCode: 'rate-limited' }),
+    ).toBe('The cloud asked Folio Sync to slow down; try again in 15 s');
+    expect(accountProblem({ lastError: 'Account closed', lastErrorCode: 'request-rejected' })).toBe(
+      "The cloud refused this account's activities: Account closed",
+    );
+    expect(accountProblem({ lastError: null, lastErrorCode: null })).toBeNull();
+  });
+
+  it('headlines each status', () => {
+    expect(statusHeadline({ kind: 'offline' })).toBe("You're offline; it will sync when you're back");
+    expect(statusHeadline({ kind: 'unreachable' })).toMatch(/^The cloud can't be reached/);
+    expect(statusHeadline({ kind: 'signed-out' })).toBe('Not connected');
+    expect(statusHeadline({ kind: 'never' })).toBe('Not synced yet');
+  });
+});
