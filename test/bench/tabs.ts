@@ -59,6 +59,7 @@ async function tabRun(): Promise<TabRun> {
     await syncer.goto(`${server.url}/#/settings`);
     await syncer.getByText('Last synced: just now').first().waitFor({ timeout: 60_000 });
     await syncer.getByLabel('Import database…').setInputFiles(join(dir, 'big.sqlite'));
+    await syncer.getByRole('button', { name: 'Replace my data' }).click();
     await syncer.getByText(/Imported big.sqlite/).waitFor({ timeout: 120_000 });
     // The demo's own history on top of the imported one.
     await syncer.getByRole('link', { name: /Connect/ }).click();

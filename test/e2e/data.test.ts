@@ -105,6 +105,12 @@ describe('the synced data', () => {
   it('imports a 100,000-activity database; the list filters and scrolls with a bounded number of rows', async () => {
     const page = await app.openSynced('/#/settings');
     await page.getByLabel('Import database…').setInputFiles(big);
+    // Nothing is replaced on one click: it asks first, and Cancel keeps the data.
+    await page.getByRole('group', { name: 'Replace your data?' }).getByText('big.sqlite').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('group', { name: 'Replace your data?' }).count()).resolves.toBe(0);
+    await page.getByLabel('Import database…').setInputFiles(big);
+    await page.getByRole('button', { name: 'Replace my data' }).click();
     await page
       .getByText(`Imported big.sqlite: ${BIG.toLocaleString('en-US')} activities.`)
       .waitFor({ timeout: 60_000 });
