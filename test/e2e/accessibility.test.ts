@@ -88,4 +88,14 @@ describe('accessibility', () => {
       ).resolves.toBe(1);
     }
   });
+
+  it('remembers a collapsed sidebar across a reload', async () => {
+    const page = await app.openSynced('/');
+    await page.getByRole('button', { name: 'Collapse the sidebar' }).click();
+    await page.reload();
+    await page.getByRole('button', { name: 'Expand the sidebar' }).waitFor();
+    await page.getByRole('button', { name: 'Expand the sidebar' }).click();
+    await page.reload();
+    await page.getByRole('button', { name: 'Collapse the sidebar' }).waitFor();
+  });
 });

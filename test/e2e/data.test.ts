@@ -56,7 +56,7 @@ describe('the synced data', () => {
 
     await page.getByRole('link', { name: 'Activities' }).click();
     const queue = page.getByRole('list', { name: 'Needs review' });
-    await queue.getByText('Corporate reorganization SHOP: 2 shares').waitFor();
+    await queue.getByText('Corporate reorganization SHOP: 2 shares', { exact: true }).waitFor();
     await queue.getByRole('button', { name: 'Correct' }).click();
     const form = queue.getByRole('form');
     await form.getByLabel('Type').selectOption('TRANSFER_IN');

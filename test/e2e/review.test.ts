@@ -105,3 +105,34 @@ describe('the review queue', () => {
     await expect(focused(page)).resolves.toMatchObject({ tag: 'LI', text: expect.stringContaining('#1500') });
   });
 });
+
+describe('the Activities page', () => {
+  it('says the list is empty because nothing has synced yet', async () => {
+    app.server.demo.setScenario({ plan: null }); // no broker sync: nothing arrives
+    const page = await app.open('/#/activities');
+    await page.getByText('No activities yet: they appear after the first sync.').waitFor();
+    await expect(page.getByRole('table', { name: 'All activities' }).count()).resolves.toBe(0);
+  });
+
+  it('shows rows in most of a 1280×800 screen, and a way out of filters that match nothing', async () => {
+    const page = await app.openSynced('/#/activities');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page
+      .getByRole('list', { name: 'Needs review' })
+      .getByRole('button', { name: /^Confirm/ })
+      .click();
+    await page.getByRole('heading', { name: 'Every flagged activity is reviewed' }).waitFor();
+    await page.reload();
+    const firstRow = page.getByRole('table', { name: 'All activities' }).locator('tbody tr:not(.spacer)').first();
+    await firstRow.waitFor();
+    const top = (await firstRow.boundingBox())?.y ?? 800;
+    expect(top).toBeLessThan(800 / 2);
+
+    const filters = page.getByRole('form', { name: 'Filter activities' });
+    await filters.getByLabel('Search').fill('no such activity');
+    await page.getByText('No activities match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(filters.getByLabel('Search').inputValue()).resolves.toBe('');
+    await firstRow.waitFor();
+  });
+});
