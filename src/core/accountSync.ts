@@ -1,5 +1,5 @@
 /**
- * One account's activities (MISSION 2 step 4): the window, then page by page, each page in one
+ * One account's activities (docs/sync-rules.md, "One sync", step 5): the window, then page by page, each page in one
  * transaction with its dedup decisions, its holdings mark and its import run's running summary;
  * the last transaction settles the matches that waited (activityDedup.ts) and the account's
  * state. So a crash at any point leaves what was committed consistent and said out loud
@@ -24,9 +24,9 @@ import type { BrokerSyncDeps } from './syncDeps.ts';
 import type { AccountOutcome } from './syncEvents.ts';
 import { errorMessage } from './syncOutcome.ts';
 
-/** CLOUD_API.md: "limit (use 1000)". */
+/** docs/cloud-protocol.md: "limit (use 1000)". */
 const PAGE_SIZE = 1000;
-/** CLOUD_API.md: "Cap: 10,000 pages". */
+/** docs/cloud-protocol.md: "Cap: 10,000 pages". */
 const MAX_PAGES = 10_000;
 
 export const SIGNED_OUT = 'Signed out during the sync: sign in again to sync your brokers';
@@ -185,7 +185,7 @@ export async function syncAccountActivities(
     return outcome(status, null, null);
   } catch (error) {
     if (isCloudError(error, 'not-signed-in')) {
-      // Signed out mid-way: not the account's failure (MISSION 2.1). The run is cancelled, the
+      // Signed out mid-way: not the account's failure (docs/sync-rules.md, "One sync"). The run is cancelled, the
       // account put back as it was, and the sync stops; what earlier pages committed stays.
       db.transaction(() => {
         finishImportRun(db, runId, { status: 'CANCELLED', summary, error: SIGNED_OUT }, now());

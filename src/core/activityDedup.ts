@@ -1,5 +1,5 @@
 /**
- * Which stored activity an incoming one is (CLOUD_API.md "Identity and dedup"; the rules and
+ * Which stored activity an incoming one is (docs/cloud-protocol.md, "Identity and dedup"; the rules and
  * why in docs/sync-rules.md, "Dedup"). One instance per account per sync.
  *
  * The cloud's order must not matter. A stored row or tombstone is claimed at most once per

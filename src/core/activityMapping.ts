@@ -1,4 +1,4 @@
-/** A cloud activity (CLOUD_API.md ACTIVITY) as the row we store, or the reason it is dropped. */
+/** A cloud activity (docs/cloud-protocol.md, "The activity") as the row we store, or the reason it is dropped. */
 
 import type { ActivityInput } from '../storage/activities.ts';
 import type { CloudActivity } from '../transport/cloudSchemas.ts';

@@ -1,5 +1,5 @@
 /**
- * Which activities an account's sync asks for (CLOUD_API.md "Incremental window"; the rules and
+ * Which activities an account's sync asks for (docs/cloud-protocol.md, "Incremental window"; the rules and
  * why in docs/sync-rules.md, "Window"). The whole history unless every one of these holds:
  * - a whole-history sync already brought the account's history (`initial_sync_completed_at`);
  * - the cloud does not say its own import of the account is incomplete

@@ -1,4 +1,4 @@
-/** Cloud connections and accounts as local platforms, connections and accounts (CLOUD_API.md). */
+/** Cloud connections and accounts as local platforms, connections and accounts (docs/cloud-protocol.md). */
 import type { AccountInput, ConnectionInput, PlatformInput } from '../storage/brokers.ts';
 import type { CloudAccount, CloudConnection } from '../transport/cloudSchemas.ts';
 

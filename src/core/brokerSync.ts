@@ -1,11 +1,13 @@
 /**
- * One broker sync (MISSION 2; the seed's "Sync Execution"): recover what a crashed sync left,
+ * One broker sync (docs/sync-rules.md, "One sync"): recover what a crashed sync left,
  * check authentication, sync connections → platforms, accounts → local accounts, then each
  * sync-enabled account's activities (accountSync.ts); bring the holdings of every changed
  * account up to date; emit the result. Platform-free: it is handed a database, a cloud, a clock
- * and an event sink, and the page, the service worker, the server and the CLI all run this code.
+ * and an event sink, and the service worker (for every tab), the server and the CLI run this
+ * same code; pages only read what it wrote (docs/architecture.md, "Where it runs").
  *
- * The database is persisted once, after the last commit. The rules it keeps, and why, are in
+ * The database is persisted after commits only: once at the end, and once early when the cloud
+ * listed new accounts (so a long first sync shows them). The rules it keeps, and why, are in
  * docs/sync-rules.md.
  */
 import { markRemovedAccounts, upsertAccount, upsertConnection, upsertPlatform } from '../storage/brokers.ts';
@@ -88,7 +90,7 @@ function resultOfError(error: unknown, trigger: SyncTrigger, state: SyncProgress
   if (isCloudError(error, 'not-signed-in')) {
     return { ...summarize(state), success: true, skipped: 'not-signed-in', message: error.message };
   }
-  // A plan problem is silent for automatic syncs (CLOUD_API.md) and said out loud to a user who asked.
+  // A plan problem is silent for automatic syncs (docs/cloud-protocol.md) and said out loud to a user who asked.
   if (isCloudError(error, 'no-plan') && trigger === 'auto') {
     return { ...summarize(state), skipped: 'no-plan', message: NO_PLAN };
   }

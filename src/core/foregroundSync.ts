@@ -1,5 +1,5 @@
 /**
- * Foreground triggers (MISSION 1; the seed's useVisibilitySync): the app starting, the window
+ * Foreground triggers (docs/sync-rules.md, "Throttle"): the app starting, the window
  * gaining focus, the page becoming visible, a page restored from the back/forward cache, and
  * the network coming back each ask for an automatic sync; the runner's throttle and join turn
  * a burst into one sync.

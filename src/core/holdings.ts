@@ -7,7 +7,7 @@
  *   share of the cost at the average cost, a split adds shares at no cost.
  * - A SPLIT's `quantity` is the number of shares it added (10 held, 10-for-1: +90), or took
  *   away when negative (a reverse split), as the demo cloud and SnapTrade report it.
- * - Cash per account and currency: each activity's amount, then its fee. As in CLOUD_API.md's
+ * - Cash per account and currency: each activity's amount, then its fee. As in docs/cloud-protocol.md's
  *   example (a BUY of 10 @ 112.45 has amount -1124.5 and fee 4.95), the amount is the value and
  *   the fee comes on top. The direction follows the type whatever sign the cloud used: buys,
  *   withdrawals, fees and taxes take cash out, sells, deposits, dividends, interest and credits

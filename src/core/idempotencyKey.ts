@@ -1,5 +1,5 @@
 /**
- * The last-resort identity of an activity (CLOUD_API.md): a hash of what it is, so the same
+ * The last-resort identity of an activity (docs/cloud-protocol.md): a hash of what it is, so the same
  * trade is recognised when a provider re-issues its id. Decimals are canonical strings
  * already; the description is folded so whitespace and case changes do not matter.
  */

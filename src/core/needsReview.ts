@@ -1,4 +1,4 @@
-/** CLOUD_API.md's rules for an activity that a person should look at before it counts. */
+/** docs/cloud-protocol.md's rules for an activity that a person should look at before it counts. */
 import type { CloudActivity } from '../transport/cloudSchemas.ts';
 
 /** Below this mapping confidence the cloud's guess is not trusted. */

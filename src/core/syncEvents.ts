@@ -1,5 +1,5 @@
 /**
- * The events of a sync (MISSION 5), one typed union for every transport they travel over:
+ * The events of a sync (docs/sync-rules.md, "Events"), one typed union for every transport they travel over:
  * in-process listeners, the service worker's broadcast, SSE in server mode, the CLI's --json.
  */
 import type { AccountSyncStatus } from '../storage/syncState.ts';

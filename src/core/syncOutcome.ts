@@ -1,4 +1,4 @@
-/** How a sync's result reads (MISSION 5 `broker:sync-complete`), and what its sync run records. */
+/** How a sync's result reads (docs/sync-rules.md, "Events": `broker:sync-complete`), and what its sync run records. */
 import type { SyncRunStatus } from '../storage/syncRuns.ts';
 import type { AccountOutcome, NewAccount, SkipReason, SyncResult } from './syncEvents.ts';
 

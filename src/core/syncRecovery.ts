@@ -1,6 +1,6 @@
 /**
  * What a sync cut short (a crash, a killed process, a closed tab) leaves behind is repaired on
- * start, whatever the throttle decides next (MISSION 2; docs/sync-rules.md, "After a crash"):
+ * start, whatever the throttle decides next (docs/sync-rules.md, "After a crash"):
  * RUNNING rows become FAILED "Sync was interrupted", and holdings still marked stale are
  * recomputed. Each platform calls it once it holds its sync lock (no sync can be live then);
  * performBrokerSync does the same before each sync.

@@ -1,5 +1,5 @@
 /**
- * One sync at a time, and the throttle in front of it (MISSION 1). Triggers that arrive
+ * One sync at a time, and the throttle in front of it (docs/sync-rules.md, "Throttle"). Triggers that arrive
  * together, or while a sync runs, join it; an automatic trigger that is not due does nothing;
  * a manual one always syncs, but joins a running sync instead of starting a second.
  * Across processes or tabs, the platform serializes `sync` itself (Web Locks, a file lock);

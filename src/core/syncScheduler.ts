@@ -30,7 +30,7 @@ export interface SyncScheduler {
 export function createSyncScheduler(deps: {
   clock: Clock;
   setTimer: SetTimer;
-  /** A runner without the foreground throttle: the server has none (MISSION 1). */
+  /** A runner without the foreground throttle: the server has none (docs/sync-rules.md, "Throttle"). */
   runner: SyncRunner;
   /** When the last scheduled sync started, from the database (epoch ms), or null. */
   lastScheduledAt: () => number | null;

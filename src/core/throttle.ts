@@ -1,12 +1,12 @@
 /**
- * When an automatic sync may run (MISSION 1; the seed's "Throttling Logic"). Manual syncs
+ * When an automatic sync may run (docs/sync-rules.md, "Throttle"). Manual syncs
  * never ask. Pure functions of the recorded state and the current time.
  */
 
 /** The seed's MIN_SYNC_INTERVAL_SECS: at most one automatic sync an hour. */
 export const MIN_SYNC_INTERVAL_MS = 60 * 60 * 1000;
 
-/** After a failed attempt automatic syncs wait 1 min, then 2, 4, ... (MISSION 1) ... */
+/** After a failed attempt automatic syncs wait 1 min, then 2, 4, ... */
 const FAILURE_COOLDOWN_BASE_MS = 60 * 1000;
 /** ... up to an hour, so a cloud that is down is asked at most hourly. */
 const FAILURE_COOLDOWN_MAX_MS = 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * The built-in demo cloud: msw request handlers that speak CLOUD_API.md, over the generated
+ * The built-in demo cloud: msw request handlers that speak docs/cloud-protocol.md, over the generated
  * demo dataset, with switchable faults (demoScenario.ts). The same handlers serve the app's
  * default cloud, the CLI's in-process cloud and the tests, over real HTTP
  * (serveHandlers.ts) or through msw/node.

@@ -342,7 +342,7 @@ function specialDays(start: string): SpecialDays {
   return { start, review: after(7), transferOut: after(14) };
 }
 
-/** An activity as CLOUD_API.md sends it. */
+/** An activity as docs/cloud-protocol.md sends it. */
 type DemoActivity = Record<string, unknown> & { id: string; trade_date: string };
 
 export interface DemoAccount {
@@ -441,7 +441,7 @@ class AccountHistory {
   trade(day: string, hour: number, sec: DemoSecurity, side: 'BUY' | 'SELL', units: Big): void {
     const price = priceOn(sec, day);
     const gross = price.times(units).round(2);
-    // As CLOUD_API.md's example has it: the amount is the trade's value, the fee comes on top.
+    // As the example of docs/cloud-protocol.md has it: the amount is the trade's value, the fee comes on top.
     const fee = new Big(this.plan.tradeFee);
     const amount = side === 'BUY' ? gross.neg() : gross;
     this.cash = this.cash.plus(amount).minus(fee);

@@ -1,5 +1,5 @@
 /**
- * Server mode's HTTP API (MISSION 8), on Hono: start a sync, follow syncs live over
+ * Server mode's HTTP API (docs/architecture.md, "Server mode"), on Hono: start a sync, follow syncs live over
  * Server-Sent Events, read what the app shows, and set or clear the refresh token (which is never
  * sent back). When the server has a secret, every request must present it (serverAuth.ts).
  */
@@ -31,7 +31,7 @@ import {
 } from '../storage/views.ts';
 import type { EventLog, LoggedEvent } from './eventLog.ts';
 
-/** MISSION 5: a keep-alive every 15 s keeps proxies from closing a quiet stream. */
+/** A keep-alive every 15 s keeps proxies from closing a quiet stream. */
 const KEEP_ALIVE_MS = 15_000;
 /** A refresh token is a few hundred bytes; nothing the API takes is larger. */
 const MAX_BODY_BYTES = 16 * 1024;

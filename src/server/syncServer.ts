@@ -1,5 +1,5 @@
 /**
- * Server mode's composition root (MISSION 8; the seed's Web/Docker platform): a real SQLite file
+ * Server mode's composition root (docs/architecture.md, "Server mode"): a real SQLite file
  * under DATA_DIR, the same engine as every other platform, the fixed 4-hour scheduler, the API
  * with its live event stream, and the app, on one Hono server. With no cloud configured it syncs
  * the built-in demo cloud it serves itself, over loopback HTTP like any other.

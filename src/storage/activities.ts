@@ -1,7 +1,7 @@
 /**
  * Activities and their tombstones, as rows. The dedup rules that decide which stored row an
  * incoming activity is live in src/core/activityDedup.ts; this file finds the candidates by each
- * identity of CLOUD_API.md and writes what the engine decided (docs/sync-rules.md, "Dedup").
+ * identity of docs/cloud-protocol.md and writes what the engine decided (docs/sync-rules.md, "Dedup").
  *
  * `id` is the local primary key; `provider_activity_id` is the cloud's id, unique only within an
  * account and source system. A new activity keeps the cloud's id as its local id when it is free.

@@ -2,7 +2,7 @@
 import type { SqlDatabase } from './sqlDatabase.ts';
 
 export type ImportMode = 'INITIAL' | 'INCREMENTAL';
-/** CANCELLED: the user signed out during it, which is not a failure (MISSION 2.1). */
+/** CANCELLED: the user signed out during it, which is not a failure (docs/sync-rules.md, "One sync"). */
 export type ImportRunStatus = 'RUNNING' | 'APPLIED' | 'NEEDS_REVIEW' | 'FAILED' | 'CANCELLED';
 
 export interface ImportSummary {

@@ -1,5 +1,5 @@
 /**
- * The token lifecycle of CLOUD_API.md "Auth": a long-lived refresh token (kept by a
+ * The token lifecycle of docs/cloud-protocol.md, "Authentication": a long-lived refresh token (kept by a
  * CredentialStore) is exchanged for a short-lived access token held in memory only.
  * Concurrent callers share one refresh, because a rotated refresh token may invalidate
  * the old one and a second exchange with it would sign the user out.
@@ -38,7 +38,7 @@ export interface AuthSession {
   invalidate(token: string): void;
 }
 
-/** Access tokens are treated as expired this long before they say (CLOUD_API.md). */
+/** Access tokens are treated as expired this long before they say (docs/cloud-protocol.md). */
 const EXPIRY_MARGIN_MS = 60_000;
 const DEFAULT_LIFETIME_S = 3600;
 

@@ -1,5 +1,5 @@
 /**
- * The cloud as the sync engine sees it: four calls of CLOUD_API.md, answers validated and
+ * The cloud as the sync engine sees it: four calls of docs/cloud-protocol.md, answers validated and
  * typed, failures as CloudError. `createCloudClient` is the HTTP implementation; tests and
  * other platforms may hand the engine any other.
  */
@@ -54,7 +54,7 @@ export interface CloudClientOptions {
   http: HttpClient;
   timers: RetryTimers;
   credentials: CredentialStore;
-  /** Per request (CLOUD_API.md: 30 s). */
+  /** Per request (docs/cloud-protocol.md: 30 s). */
   timeoutMs?: number;
 }
 
@@ -116,7 +116,7 @@ export function createCloudClient(options: CloudClientOptions): BrokerCloud {
       options.timers,
     );
 
-  /** A GET with the access token; on 401, one refresh and one retry (CLOUD_API.md). */
+  /** A GET with the access token; on 401, one refresh and one retry (docs/cloud-protocol.md). */
   async function get<S extends v.GenericSchema>(path: string, schema: S, what: string): Promise<v.InferOutput<S>> {
     const url = `${apiUrl}${path}`;
     let token = await session.accessToken();

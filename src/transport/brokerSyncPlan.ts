@@ -2,7 +2,7 @@ import type { CloudUser } from './cloudSchemas.ts';
 
 const PAYING = new Set(['active', 'trialing', 'past_due']);
 
-/** CLOUD_API.md "Plan check": broker sync needs a paying, non-basic plan. */
+/** docs/cloud-protocol.md, "Plan check": broker sync needs a paying, non-basic plan. */
 export function hasBrokerSyncPlan(user: CloudUser): boolean {
   const plan = user.team?.plan;
   const status = user.team?.subscriptionStatus;

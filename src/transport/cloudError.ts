@@ -16,7 +16,7 @@ export type CloudErrorCode =
   | 'malformed-response'
   /** The server keeps answering the same page. */
   | 'pagination-stuck'
-  /** More pages than any real history has (CLOUD_API.md caps at 10,000). */
+  /** More pages than any real history has (docs/cloud-protocol.md caps at 10,000). */
   | 'too-many-pages';
 
 export class CloudError extends Error {

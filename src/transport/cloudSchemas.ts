@@ -1,5 +1,5 @@
 /**
- * CLOUD_API.md as valibot schemas. Every answer is validated before the engine sees it.
+ * docs/cloud-protocol.md as valibot schemas. Every answer is validated before the engine sees it.
  * The protocol says almost any field may be null or missing, so the schemas are lenient
  * where it allows and strict on shape: a wrong type is a malformed answer.
  */

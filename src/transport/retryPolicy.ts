@@ -1,5 +1,5 @@
 /**
- * MISSION 4's retry policy for one HTTP call. A 429 or 5xx answer is retried after 500 ms,
+ * The retry policy (docs/cloud-protocol.md, "Errors") for one HTTP call. A 429 or 5xx answer is retried after 500 ms,
  * 1 s and 2 s (the seed's "exponential backoff (500ms, 1s, 2s)"; 5xx "up to 3 times"); a
  * 429's Retry-After is honoured when it asks for longer, up to a minute. Anything else is
  * returned as it is. A call that got no answer at all (offline, DNS, reset) is not retried:

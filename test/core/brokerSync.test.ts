@@ -488,7 +488,7 @@ describe('authentication', () => {
     expect(result.accounts.map((account) => account.accountName)).toEqual(['TFSA']);
     expect(statusOf(h, RRSP)).toMatchObject({ syncStatus: 'IDLE', lastError: null });
     expect(statusOf(h, PERSONAL)?.syncStatus).toBe('NEEDS_REVIEW');
-    // Not a failure anywhere (MISSION 2.1): the cut-short run is cancelled, and says why.
+    // Not a failure anywhere (docs/sync-rules.md, "One sync"): the cut-short run is cancelled, and says why.
     const runs = listImportRuns(h.db, 10);
     expect(runs.filter((run) => run.status === 'FAILED')).toEqual([]);
     expect(runs[0]).toMatchObject({ accountName: 'RRSP', status: 'CANCELLED', error: SIGNED_OUT });
@@ -575,7 +575,7 @@ describe('portfolio update', () => {
       for (const activity of account.activities) {
         if (activity.type === 'UNKNOWN' || typeof activity.amount !== 'number') continue;
         const currency = (activity.currency as { code: string }).code;
-        // The demo signs amounts as cash moves and charges fees on top (CLOUD_API.md's convention).
+        // The demo signs amounts as cash moves and charges fees on top (docs/cloud-protocol.md).
         const fee = typeof activity.fee === 'number' ? activity.fee : 0;
         cash.set(currency, (cash.get(currency) ?? new Big(0)).plus(activity.amount).minus(fee));
       }

@@ -37,11 +37,11 @@ describe('holdings', () => {
     expect(cash).toEqual([{ currency: 'CAD', balance: '3485' }]);
   });
 
-  it('reads amounts as CLOUD_API.md shows them: the value, with the fee on top', () => {
+  it('reads amounts as docs/cloud-protocol.md shows them: the value, with the fee on top', () => {
     const { positions, cash } = computeHoldings(
       [
         activity({ activityType: 'DEPOSIT', amount: '2000' }),
-        // CLOUD_API.md's example activity.
+        // docs/cloud-protocol.md's example activity.
         activity({
           activityType: 'BUY',
           symbol: 'VFV.TO',

@@ -1,5 +1,5 @@
 /**
- * A cloud whose accounts and histories a test writes, speaking CLOUD_API.md through msw
+ * A cloud whose accounts and histories a test writes, speaking docs/cloud-protocol.md through msw
  * handlers, with the faults the correctness tests need: an answer of its own for any activities
  * request (dropped, refused, empty), page sizes, and whatever order the test keeps the history in.
  * Answered without sockets (handlerHttp), so property tests can run many syncs quickly.

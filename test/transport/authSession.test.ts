@@ -51,7 +51,7 @@ function session(http: HttpClient, credentials: CredentialStore, time = fakeTime
 const jwt = (exp: number) => `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
 
 describe('auth session', () => {
-  it('exchanges the refresh token as CLOUD_API.md says', async () => {
+  it('exchanges the refresh token as docs/cloud-protocol.md says', async () => {
     const server = authServer({ status: 200, body: tokenBody('at-1') });
     expect(await session(server.http, memoryCredentials('rt-1')).accessToken()).toBe('at-1');
     const [request] = server.requests;

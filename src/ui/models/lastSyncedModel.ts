@@ -1,4 +1,4 @@
-/** The "Last synced" texts of the sidebar, its tooltip and the Sync Status card (MISSION 6). */
+/** The "Last synced" texts of the sidebar, its tooltip and the Sync Status card (docs/sync-rules.md, "What the app says"). */
 import { computed, type ReadonlySignal } from '@preact/signals';
 import { formatAgo } from '../format/relativeTime.ts';
 

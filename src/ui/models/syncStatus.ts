@@ -97,7 +97,7 @@ function failedHeadline(code: string): string {
   }
 }
 
-/** The Sync Status card's line (MISSION's "All accounts synced", "N accounts need attention", …). */
+/** The Sync Status card's line (docs/sync-rules.md, "What the app says"). */
 export function statusHeadline(status: SyncStatus): string {
   switch (status.kind) {
     case 'syncing':
