@@ -12,7 +12,7 @@ afterAll(() => rmSync(nextBuild, { recursive: true, force: true }));
 describe('a new version', () => {
   it('shows "Update available — Reload" without reloading; Reload switches to it, keeping the data', async () => {
     const page = await app.openSynced('/#/settings');
-    await page.getByText('Version e2e-build-1').waitFor();
+    await page.getByText('(build e2e-build-1)').waitFor();
     await page.evaluate(() => {
       (window as unknown as { marker: string }).marker = 'same document';
     });
@@ -38,7 +38,7 @@ describe('a new version', () => {
       }),
     ).toEqual({ waiting: false, controlled: true });
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByText('Version e2e-build-2').waitFor();
+    await page.getByText('(build e2e-build-2)').waitFor();
     // The update kept the synced data, and the hour's throttle with it.
     expect(app.syncCount()).toBe(syncs);
   });
