@@ -26,6 +26,10 @@ describe('offline', () => {
     await page.getByRole('button', { name: 'Sync Now' }).waitFor({ timeout: 10_000 });
     // Being offline is not the accounts' failure: said once, badges as they were, nothing to attend to.
     await page.getByText("You're offline; it will sync when you're back").waitFor();
+    await page.getByText('Next auto-sync: when you are back online').waitFor();
+    // The Sync Status card says it once: no second line about the cloud.
+    const card = page.getByRole('region', { name: 'Sync Status' });
+    await expect(card.getByText("couldn't be reached").count()).resolves.toBe(0);
     expect(await badges()).toEqual(before);
     await expect(page.getByText('Failed', { exact: true }).count()).resolves.toBe(0);
     await expect(page.getByText(/need(s)? attention/).count()).resolves.toBe(0);

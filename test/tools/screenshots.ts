@@ -39,11 +39,24 @@ try {
     path: join(out, 'sidebar-collapsed-desktop.png'),
     clip: { x: 0, y: 0, width: 640, height: 360 },
   });
+  // The sidebar remembers being collapsed: open it again for the pictures after.
+  await page.getByRole('button', { name: 'Expand the sidebar' }).click();
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
-  await page.getByText('Last synced: just now').first().waitFor();
+  await page.locator('main').getByText('Last synced: just now').waitFor();
   await page.screenshot({ path: join(out, 'connect-phone-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${server.url}/#/activities`);
+  await page.getByText(/activities, newest first/).waitFor();
+  await page.screenshot({ path: join(out, 'activities-phone.png') });
+  // Offline: the data is still there, and the app says it will sync when the network is back.
+  await page.goto(server.url);
+  await page.locator('main').getByText('Last synced: just now').waitFor();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Sync Now' }).click();
+  await page.getByText("You're offline; it will sync when you're back").waitFor();
+  await page.screenshot({ path: join(out, 'connect-phone-offline.png') });
   process.stdout.write(`Screenshots written to ${out}\n`);
 } finally {
   await context.close();

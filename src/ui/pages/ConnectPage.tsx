@@ -52,7 +52,8 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
             )}
           </p>
         )}
-        {last && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
+        {/* A whole-sync failure is the status line's to say; a summary tells what a sync did. */}
+        {last && last.errorCode === null && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
           <p class="sync-summary">
             Last sync: {syncSummary(last)}
             {needsReview && (
@@ -104,6 +105,7 @@ function SyncProgressBar({ status }: { status: Extract<SyncStatus, { kind: 'sync
 /** In server mode the server's schedule; in the browser, the user's return (once signed in). */
 function nextAutoSync({ server, sync, now }: ConnectModels, status: SyncStatus): string {
   if (status.kind === 'signed-out') return 'Next auto-sync: after you sign in';
+  if (status.kind === 'offline' && server === null) return 'Next auto-sync: when you are back online';
   if (server === null) return 'Next auto-sync: when you return to the app';
   const nextRunAt = sync.cloud.value?.server?.nextRunAt;
   if (nextRunAt === undefined) return "Next auto-sync: on the server's schedule";
