@@ -44,13 +44,13 @@ describe('accessibility', () => {
 
   it('names each page in the title and moves focus to its heading after a navigation', async () => {
     const page = await app.openSynced('/#/holdings');
-    await expect(page.title()).resolves.toBe('Holdings · Folio Sync');
+    await expect.poll(() => page.title()).toBe('Holdings · Folio Sync');
     for (const { name } of PAGES) {
       await goTo(page, name);
-      await expect(page.title()).resolves.toBe(`${name} · Folio Sync`);
-      await expect(
-        page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`),
-      ).resolves.toBe(`H1 ${name}`);
+      await expect.poll(() => page.title()).toBe(`${name} · Folio Sync`);
+      await expect
+        .poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`))
+        .toBe(`H1 ${name}`);
       await expect(
         page
           .getByRole('navigation', { name: 'Main' })
@@ -71,7 +71,7 @@ describe('accessibility', () => {
     await page.keyboard.press('Enter');
     await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('MAIN');
     // The hash is the route: skipping stays on the page.
-    await expect(page.title()).resolves.toBe('Activities · Folio Sync');
+    await expect.poll(() => page.title()).toBe('Activities · Folio Sync');
     expect(new URL(page.url()).hash).toBe('#/activities');
   });
 

@@ -223,6 +223,25 @@ describe('sync model', () => {
     await expect(request).resolves.toBeNull();
   });
 
+  it('asks again when the worker turned a trigger down as offline while this page is online', async () => {
+    let workerOnline = false;
+    const worker = fakeWorker(() =>
+      Promise.resolve(workerOnline ? result() : result({ skipped: 'offline', message: 'Offline' })),
+    );
+    const m = model(worker);
+    const asked = m.sync.request('auto');
+    // The worker's navigator catches up a moment after the page's "online" event.
+    workerOnline = true;
+    await expect(asked).resolves.toMatchObject({ skipped: null });
+    expect(worker.sent.filter((command) => command.type === 'sync')).toHaveLength(2);
+
+    // Offline here too: once is enough.
+    workerOnline = false;
+    m.online.value = false;
+    await expect(m.sync.request('auto')).resolves.toMatchObject({ skipped: 'offline' });
+    expect(worker.sent.filter((command) => command.type === 'sync')).toHaveLength(3);
+  });
+
   it('says "Not connected" when signed out, without an error', async () => {
     const { sync } = model(
       fakeWorker(() => Promise.resolve(result())),

@@ -8,9 +8,8 @@ export function Banners({
   models: Pick<AppModels, 'online' | 'worker' | 'server' | 'install' | 'sync' | 'data'>;
 }) {
   const { online, worker, server, install, sync, data } = models;
-  // Only accounts that sync: one the cloud lists but excludes is stored, not news.
-  const excluded = new Set(data.accounts.value.filter((account) => !account.syncEnabled).map((account) => account.id));
-  const found = sync.newAccounts.value.filter((account) => !excluded.has(account.id));
+  // Only accounts that sync are news (the engine names no excluded one: docs/sync-rules.md, "One sync").
+  const found = sync.newAccounts.value;
   return (
     <div class="banners">
       {!online.value && (

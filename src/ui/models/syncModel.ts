@@ -45,6 +45,8 @@ const announcesNewAccounts = (result: SyncResult): boolean =>
 
 /** How often a sync this tab believes running is checked on (a stopped worker never says it ended). */
 const RUNNING_CHECK_MS = 10_000;
+/** How long the worker may lag behind the page in learning that the network is back. */
+const ONLINE_LAG_MS = 1000;
 const STOPPED =
   "The sync stopped before it finished (the app's background worker was stopped); the next sync fetches what it missed";
 
@@ -156,7 +158,14 @@ export function createSyncModel({
           waiting.add(stop);
         });
         // What the sync did is in the database (its run, the accounts) and reaches every tab from there.
-        return await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
+        const result = await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
+        // The page hears "online" a moment before the worker's navigator says so: a trigger it
+        // turned down as offline while this page is online is asked once more, a second later.
+        if (result?.skipped === 'offline' && online.peek()) {
+          await new Promise((resolve) => setTimeout(resolve, ONLINE_LAG_MS));
+          return await Promise.race([worker.send({ type: 'sync', trigger }), stopped]);
+        }
+        return result;
       } catch (error) {
         notice.value = error instanceof Error ? error.message : String(error);
         return null;
