@@ -33,7 +33,8 @@ import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
 import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
 import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
-import { createCloudClient } from '../src/transport/brokerCloud.ts';
+import { createAuthSession } from '../src/transport/authSession.ts';
+import { createCloudClient, REQUEST_TIMEOUT_MS } from '../src/transport/brokerCloud.ts';
 import { isCloudError } from '../src/transport/cloudError.ts';
 import type { HttpClient } from '../src/transport/http.ts';
 import { forgetOtherTokens, tokenStore } from './credentialStore.ts';
@@ -170,15 +171,18 @@ export function createSyncHost(deps: SyncHostDeps) {
     });
 
   /**
-   * The refresh token as the cloud accepted it (it may rotate it on first use): a sign-in counts
-   * only once the cloud said yes, so a refused or unreachable one changes nothing.
+   * The refresh token as the auth server accepted it (it may rotate it on first use, and then the
+   * pasted one is dead: the new one is what is kept). A sign-in counts only once the auth server
+   * said yes, so a refused or unreachable one changes nothing; what the API says after is the sync's.
    */
   async function acceptedToken(cloud: CloudSettings, token: string): Promise<string> {
     let current = token;
-    const client = createCloudClient({
-      ...cloud,
+    const session = createAuthSession({
+      authUrl: cloud.authUrl,
+      apiKey: cloud.apiKey,
       http: deps.http,
       timers: { clock, sleep: deps.sleep },
+      timeoutMs: REQUEST_TIMEOUT_MS,
       credentials: {
         getRefreshToken: () => Promise.resolve(current),
         setRefreshToken: (next) => {
@@ -188,7 +192,7 @@ export function createSyncHost(deps: SyncHostDeps) {
       },
     });
     try {
-      await client.getUser();
+      await session.accessToken();
     } catch (error) {
       if (isCloudError(error, 'not-signed-in')) {
         throw new CommandError(
@@ -199,8 +203,9 @@ export function createSyncHost(deps: SyncHostDeps) {
       }
       if (isCloudError(error, 'network') || isCloudError(error, 'timeout')) {
         throw new CommandError(
-          `The cloud at ${cloud.authUrl} can't be reached. Check the addresses, or try again when you are online.`,
+          `The auth server at ${cloud.authUrl} can't be reached. Check the address, or try again when you are online.`,
           error.code,
+          'authUrl',
         );
       }
       throw error;

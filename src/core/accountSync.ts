@@ -195,10 +195,11 @@ export async function syncAccountActivities(
       throw error;
     }
     const before = prior?.sync_status;
-    if (isCloudError(error, 'network') && before && before !== 'RUNNING') {
+    const connectionLost = isCloudError(error, 'network');
+    if (connectionLost && before && before !== 'RUNNING') {
       // The connection went away mid-way: a failure of the sync, not of an account that has synced
-      // before (docs/sync-rules.md, "Failures"). Its run says so; the account keeps its state, the
-      // committed pages stay, and the sync ends here rather than failing every account after it.
+      // before (docs/sync-rules.md, "Failures"). Its run says so; the account keeps its state and
+      // the committed pages stay.
       summary.errors++;
       db.transaction(() => {
         finishImportRun(db, runId, { status: 'FAILED', summary, error: errorMessage(error) }, now());
@@ -221,6 +222,9 @@ export async function syncAccountActivities(
       );
     });
     progress('FAILED');
+    // An account that never synced has no state to go back to: it failed. The sync still ends
+    // here, rather than failing every account after it the same way.
+    if (connectionLost) throw error;
     return outcome('FAILED', message, code);
   }
 }

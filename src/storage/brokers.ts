@@ -107,7 +107,7 @@ export function upsertAccount(db: SqlDatabase, account: AccountInput, now: strin
 
 /**
  * Marks the accounts the cloud no longer lists: their data stays, but they leave sync and the
- * status count (docs/sync-rules.md, "Accounts"). Returns how many were newly marked.
+ * status count (docs/sync-rules.md, "One sync"). Returns how many were newly marked.
  */
 export function markRemovedAccounts(db: SqlDatabase, listedProviderIds: readonly string[], now: string): number {
   const listed = new Set(listedProviderIds);

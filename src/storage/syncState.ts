@@ -98,7 +98,7 @@ export function markAccountFinished(
   );
 }
 
-/** Puts an account back to how it was before a sync that ended without a verdict (signed out mid-way). */
+/** Puts an account back to how it was before a sync that ended without a verdict on it (signed out, or the connection lost, mid-way). */
 export function restoreAccountStatus(
   db: SqlDatabase,
   accountId: string,

@@ -58,7 +58,7 @@ export interface CloudClientOptions {
   timeoutMs?: number;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 

@@ -90,7 +90,10 @@ const models: AppModels = {
   review: createReviewModel(backend),
   lastSynced: createLastSynced(
     data.lastSyncedAt,
-    computed(() => data.lastSync.value?.startedAt ?? null),
+    computed(() => {
+      const last = data.lastSync.value;
+      return last && last.status !== 'SUCCEEDED' ? last.startedAt : null;
+    }),
     now,
   ),
   sync,

@@ -21,6 +21,7 @@ import {
   listActivities,
   listHoldings,
   listImportRuns,
+  listSyncRuns,
 } from '../../src/storage/views.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import {
@@ -388,6 +389,22 @@ describe('holdings', () => {
     expectNothingRunning(h.db);
     // The rest of the account still counts: t2 and t3.
     expect(listHoldings(h.db).find((holding) => holding.accountId === 'acc-1')?.quantity).toBe('2');
+  });
+});
+
+describe('a connection lost during a first sync', () => {
+  it('fails the account it was in, tries no other, and the run says the connection was lost', async () => {
+    cloud.pageSize = 1;
+    cloud.onActivities = (request) => (request.offset === 1 ? 'drop' : undefined);
+    const h = await harness();
+    const result = await h.sync();
+    expect(result).toMatchObject({ success: false, message: 'Network unavailable' });
+    // TFSA never synced: it failed. RRSP was not tried: no state, no request.
+    expect(account(h, 'acc-1')).toMatchObject({ syncStatus: 'FAILED', lastErrorCode: 'network' });
+    expect(account(h, 'acc-2')?.syncStatus).toBeNull();
+    expect(activityRequests().some((request) => request.includes('/acc-2/'))).toBe(false);
+    expect(listSyncRuns(h.db, 1)[0]).toMatchObject({ status: 'FAILED', errorCode: 'connection-lost' });
+    expectNothingRunning(h.db);
   });
 });
 

@@ -24,7 +24,8 @@ describe('sync states', () => {
     // While it runs: the accounts not yet synced say "Syncing", and one bar says how far.
     await expect.poll(() => page.locator('.account-rows .badge', { hasText: 'Syncing' }).count()).toBeGreaterThan(1);
     await page.getByRole('progressbar', { name: 'Sync progress' }).waitFor();
-    await page.getByText(/^Account [1-4] of 4: .+ · [\d,]+ activit(y|ies) so far$/).waitFor();
+    await page.locator('.status-line', { hasText: /Syncing account [1-4] of 4: / }).waitFor();
+    await page.getByText(/^[\d,]+ activit(y|ies) so far$/).waitFor();
     await expect(page.getByText('No accounts yet').count()).resolves.toBe(0);
     await expect(page.getByText(/page \d/).count()).resolves.toBe(0);
 

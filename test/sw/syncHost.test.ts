@@ -6,6 +6,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createStore, entries } from 'idb-keyval';
+import { HttpResponse, http } from 'msw';
 import initSqlJs from 'sql.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
@@ -22,6 +23,8 @@ import { memoryLocks } from '../support/memoryLocks.ts';
 
 const APP = 'https://app.folio.test';
 const OTHER = 'https://other-cloud.test';
+/** An auth server that drops every connection. */
+const DOWN = 'https://down-auth.test';
 const sqlJs = initSqlJs();
 const time = fakeTime();
 
@@ -44,7 +47,11 @@ beforeEach(() => {
     sqlJs: () => sqlJs,
     clock: time.clock,
     sleep: time.sleep,
-    http: handlerHttp({ [APP]: demo.handlers, [OTHER]: other.handlers }),
+    http: handlerHttp({
+      [APP]: demo.handlers,
+      [OTHER]: other.handlers,
+      [DOWN]: [http.all('*', () => HttpResponse.error())],
+    }),
     fetch: () => Promise.reject(new Error('No server in these tests')),
     locks: memoryLocks(),
     isOnline: () => online,
@@ -109,8 +116,8 @@ describe('sync host', () => {
     const signedIn = await send(signIn);
     await running;
     expect(signedIn).toMatchObject({ success: true, skipped: null, accountsSynced: 4 });
-    // Once to check the token, once to sync.
-    expect(profileCalls(other)).toBe(2);
+    // The token was checked with the auth server alone; the profile was asked once, by the sync.
+    expect(profileCalls(other)).toBe(1);
     expect(other.requests[0]).toMatchObject({
       method: 'POST',
       path: '/auth/v1/token?grant_type=refresh_token',
@@ -134,10 +141,9 @@ describe('sync host', () => {
       ok: false,
       failure: { code: 'not-signed-in', field: 'refreshToken', message: expect.stringContaining('refused') },
     });
-    other.setScenario({ networkDown: true });
-    expect(await host.handle(signIn)).toMatchObject({
+    expect(await host.handle({ ...signIn, cloud: { ...signIn.cloud, authUrl: DOWN } })).toMatchObject({
       ok: false,
-      failure: { code: 'network', field: null, message: expect.stringContaining("can't be reached") },
+      failure: { code: 'network', field: 'authUrl', message: expect.stringContaining("can't be reached") },
     });
     expect(await host.handle({ ...signIn, cloud: { ...signIn.cloud, authUrl: 'ftp://x' } })).toMatchObject({
       ok: false,
@@ -145,6 +151,12 @@ describe('sync host', () => {
     });
     // Nothing changed: still the demo cloud, signed in.
     expect(await send({ type: 'status' })).toMatchObject({ cloud: null, signedIn: true });
+    // Accepted by the auth server, then the API is down: signed in (with the rotated token), the sync failed.
+    other.setScenario({ networkDown: true });
+    expect(await send(signIn)).toMatchObject({ success: false, message: 'Network unavailable' });
+    expect(await send({ type: 'status' })).toMatchObject({ cloud: { apiUrl: OTHER }, signedIn: true });
+    other.setScenario({});
+    expect(await send({ type: 'sync', trigger: 'manual' })).toMatchObject({ success: true, skipped: null });
   });
 
   it('a refresh token the cloud refuses later is forgotten: every tab hears "not signed in"', async () => {

@@ -143,6 +143,9 @@ describe('sync model', () => {
       code: 'server-error',
       detail: 'The cloud failed on your profile (HTTP 500)',
     });
+    // A sync that stopped part-way (some accounts synced first) says it stopped.
+    m.lastSync.value = { ...failedRun('connection-lost', 'Network unavailable'), status: 'PARTIAL' };
+    expect(m.sync.status.value).toMatchObject({ kind: 'failed', code: 'connection-lost' });
     // A sync that failed only for some accounts is theirs: they need attention.
     m.lastSync.value = { ...failedRun('server-error', 'x'), errorCode: null };
     m.accounts.value = [account('FAILED')];
@@ -264,6 +267,13 @@ describe('sync model', () => {
     // The failure itself is the database's (the last sync run), shown from there in every tab.
     expect(sync.notice.value).toBeNull();
     expect(worker.sent).toEqual([{ type: 'sync', trigger: 'manual' }]);
+
+    // A save that failed cannot be in the database: it is said from the sync's error event.
+    worker.broadcast({
+      type: 'broker:sync-error',
+      payload: { error: 'The synced data could not be saved: quota', code: 'save-failed' },
+    });
+    expect(sync.notice.value).toBe('The synced data could not be saved: quota');
 
     const refusing = model(fakeWorker(() => Promise.reject(new Error('The background worker is not running'))));
     await refusing.sync.request('manual');

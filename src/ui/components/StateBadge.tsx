@@ -1,4 +1,5 @@
 import type { AccountSyncStatus } from '../../storage/syncState.ts';
+import type { AccountView } from '../../storage/views.ts';
 
 const LABELS: Record<AccountSyncStatus, string> = {
   IDLE: 'Up to Date',
@@ -24,4 +25,10 @@ export function StateBadge({
   if (!syncEnabled) return <span class="badge badge-muted">Excluded from sync</span>;
   if (!status) return <span class="badge badge-muted">Not synced yet</span>;
   return <span class={`badge badge-${status.toLowerCase().replace('_', '-')}`}>{LABELS[status]}</span>;
+}
+
+/** The status a badge shows: while a sync runs, an account it has not finished yet is "Syncing". */
+export function badgeStatus(account: AccountView, syncing: boolean): AccountSyncStatus | null {
+  const pending = account.syncStatus === null || account.syncStatus === 'RUNNING';
+  return syncing && account.syncEnabled && account.removedAt === null && pending ? 'RUNNING' : account.syncStatus;
 }

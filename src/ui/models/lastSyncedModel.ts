@@ -12,7 +12,7 @@ export interface LastSynced {
 }
 
 /**
- * `lastSyncedAt` is the last success; `lastTriedAt` the start of the newest finished sync. A sync
+ * `lastSyncedAt` is the last success; `lastTriedAt` the start of the newest sync, if it failed. A sync
  * that stored thousands of activities and then failed is not "never synced": it says it was tried.
  */
 export function createLastSynced(

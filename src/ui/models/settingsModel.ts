@@ -71,11 +71,13 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
       }),
     signOut: () =>
       run(async () => {
+        fieldError.value = null;
         await worker.send({ type: 'sign-out' });
         return 'Signed out. Your synced data stays on this device.';
       }),
     useDemo: () =>
       run(async () => {
+        fieldError.value = null;
         const result = await worker.send({ type: 'use-demo' });
         apiUrl.value = '';
         authUrl.value = '';

@@ -115,6 +115,10 @@ export function createSyncModel({
         syncing.value = true;
         break;
       }
+      case 'broker:sync-error':
+        // A save that failed is the one failure the database cannot record: it is said here.
+        if (message.payload.code === 'save-failed') notice.value = message.payload.error;
+        break;
       case 'broker:sync-complete':
         ended();
         if (announcesNewAccounts(message.payload)) newAccounts.value = message.payload.newAccounts;

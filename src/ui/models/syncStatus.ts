@@ -48,9 +48,10 @@ export function deriveStatus(facts: StatusFacts): SyncStatus {
   if (facts.syncing) return { kind: 'syncing', progress: facts.progress };
   if (facts.signedIn === false) return { kind: 'signed-out' };
   if (!facts.online) return { kind: 'offline' };
-  // A sync run carries an error code only when it failed as a whole (brokerSync.ts).
+  // A sync run carries an error code only when it failed or stopped as a whole (brokerSync.ts),
+  // even if some accounts synced before it stopped.
   const last = facts.lastSync;
-  if (last?.status === 'FAILED' && last.errorCode !== null) {
+  if (last && last.errorCode !== null) {
     if (last.errorCode === 'network') return { kind: 'unreachable' };
     return { kind: 'failed', code: last.errorCode, detail: last.message };
   }
@@ -86,8 +87,6 @@ function failedHeadline(code: string): string {
       return 'The connection to the cloud dropped during the sync; the next one picks up from there';
     case 'interrupted':
       return 'The last sync was interrupted; the next one fetches what it missed';
-    case 'save-failed':
-      return 'The synced data could not be saved on this device';
     case 'no-plan':
       return 'Broker sync needs a paid Wealthfolio Connect plan';
     case 'request-rejected':
@@ -101,7 +100,9 @@ function failedHeadline(code: string): string {
 export function statusHeadline(status: SyncStatus): string {
   switch (status.kind) {
     case 'syncing':
-      return 'Syncing…';
+      return status.progress
+        ? `Syncing account ${status.progress.accountNumber} of ${status.progress.accountCount}: ${status.progress.accountName}`
+        : 'Syncing: asking the cloud for your accounts';
     case 'signed-out':
       return 'Not connected';
     case 'offline':
@@ -121,9 +122,9 @@ export function statusHeadline(status: SyncStatus): string {
   }
 }
 
-/** "Account 2 of 4: RRSP · 1,234 activities so far". */
-export const progressText = (progress: OverallProgress): string =>
-  `Account ${progress.accountNumber} of ${progress.accountCount}: ${progress.accountName} · ${count.format(progress.activities)} ${progress.activities === 1 ? 'activity' : 'activities'} so far`;
+/** "1,234 activities so far", across the sync's accounts. */
+export const activitiesSoFar = (progress: OverallProgress): string =>
+  `${count.format(progress.activities)} ${progress.activities === 1 ? 'activity' : 'activities'} so far`;
 
 /** An account's last error in plain words, by its code; the cloud's own words where they help. */
 export function accountProblem(account: Pick<AccountView, 'lastError' | 'lastErrorCode'>): string | null {
@@ -200,8 +201,8 @@ function outcomesOf(result: unknown): StoredOutcome[] {
 }
 
 /** "5,717 new activities from 4 accounts; 1 needs review": a finished sync in one line. */
-export function syncSummary(row: Pick<SyncHistoryRow, 'status' | 'errorCode' | 'message' | 'result'>): string {
-  if (row.status === 'FAILED' && row.errorCode !== null) {
+export function syncSummary(row: Pick<SyncHistoryRow, 'errorCode' | 'result'>): string {
+  if (row.errorCode !== null) {
     return row.errorCode === 'network' ? "The cloud couldn't be reached" : failedHeadline(row.errorCode);
   }
   const outcomes = outcomesOf(row.result);

@@ -1,9 +1,10 @@
 import type { AppModels } from '../appModels.ts';
-import { StateBadge } from '../components/StateBadge.tsx';
+import { badgeStatus, StateBadge } from '../components/StateBadge.tsx';
 import { formatMoney } from '../format/numbers.ts';
 
-export function AccountsPage({ models }: { models: Pick<AppModels, 'data'> }) {
+export function AccountsPage({ models }: { models: Pick<AppModels, 'data' | 'sync'> }) {
   const accounts = models.data.accounts.value;
+  const syncing = models.sync.syncing.value;
   return (
     <>
       <h1>Accounts</h1>
@@ -34,7 +35,7 @@ export function AccountsPage({ models }: { models: Pick<AppModels, 'data'> }) {
                   </td>
                   <td data-label="Sync">
                     <StateBadge
-                      status={account.syncStatus}
+                      status={badgeStatus(account, syncing)}
                       syncEnabled={account.syncEnabled}
                       removed={account.removedAt !== null}
                     />

@@ -1,18 +1,21 @@
 import type { ReadonlySignal } from '@preact/signals';
 import type { AccountView } from '../../storage/views.ts';
 import type { AppModels } from '../appModels.ts';
-import { StateBadge } from '../components/StateBadge.tsx';
+import { badgeStatus, StateBadge } from '../components/StateBadge.tsx';
 import { formatDateTime } from '../format/numbers.ts';
 import { formatAgo, formatIn } from '../format/relativeTime.ts';
 import {
   accountProblem,
+  activitiesSoFar,
   historyEntries,
-  progressText,
   type SyncStatus,
   statusHeadline,
   syncSummary,
   toneOf,
 } from '../models/syncStatus.ts';
+
+/** Failures whose message carries the cloud's own words (the others are Folio Sync's, already said). */
+const CLOUD_WORDS = new Set(['server-error', 'request-rejected']);
 
 type ConnectModels = Pick<AppModels, 'sync' | 'data' | 'lastSynced' | 'now' | 'server'>;
 
@@ -36,68 +39,64 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
           {sync.syncing.value ? 'Syncing…' : 'Sync Now'}
         </button>
       </header>
-      {/* Announced when the status changes (a sync starts or ends), not at every page fetched. */}
-      <div aria-live="polite">
-        {/* While syncing, the button says so and the bar below shows how far: the line would only repeat it. */}
-        {status.kind === 'syncing' ? (
-          <p class="visually-hidden">Syncing your accounts</p>
-        ) : (
-          <p class={`status-line tone-${toneOf(status)}`}>
-            <span class="dot" aria-hidden="true" /> {statusHeadline(status)}
-            {status.kind === 'signed-out' && (
-              <>
-                {' '}
-                <a href="#/settings">Sign in</a>
-              </>
-            )}
-          </p>
+      {/* Announced when the status changes: a sync starts, moves to the next account, or ends. */}
+      <p class={`status-line tone-${toneOf(status)}`} aria-live="polite">
+        <span class="dot" aria-hidden="true" /> {statusHeadline(status)}
+        {status.kind === 'signed-out' && (
+          <>
+            {' '}
+            <a href="#/settings">Sign in</a>
+          </>
         )}
-        {/* A whole-sync failure is the status line's to say; a summary tells what a sync did. */}
-        {last && last.errorCode === null && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
-          <p class="sync-summary">
-            Last sync: {syncSummary(last)}
-            {needsReview && (
-              <>
-                {' '}
-                <a href="#/activities">Review it</a>
-              </>
-            )}
-          </p>
-        )}
-        {sync.notice.value && (
-          <p class="notice" role="alert">
-            {sync.notice.value}
-          </p>
-        )}
+      </p>
+      {/* One slot of a fixed height for the progress or the summary, so nothing below moves. */}
+      <div class="sync-detail">
+        {status.kind === 'syncing' && <SyncProgressBar status={status} />}
+        <p class="sync-summary" aria-live="polite">
+          {/* A whole-sync failure is the status line's to say; a summary tells what a sync did. */}
+          {last && last.errorCode === null && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
+            <>
+              Last sync: {syncSummary(last)}
+              {needsReview && (
+                <>
+                  {' '}
+                  <a href="#/activities">Review it</a>
+                </>
+              )}
+            </>
+          )}
+        </p>
       </div>
-      {status.kind === 'syncing' && <SyncProgressBar status={status} />}
-      {status.kind === 'failed' && status.detail && <p class="muted detail">The cloud said: {status.detail}</p>}
+      {sync.notice.value && (
+        <p class="notice" role="alert">
+          {sync.notice.value}
+        </p>
+      )}
+      {status.kind === 'failed' && status.detail && CLOUD_WORDS.has(status.code) && (
+        <p class="muted detail">The cloud said: {status.detail}</p>
+      )}
       <p>{lastSynced.card.value}</p>
       <p class="muted">{nextAutoSync(models, status)}</p>
     </section>
   );
 }
 
-/** One bar for the whole sync: account k of n, the activities so far. */
+/** One bar for the whole sync: account k of n, the activities so far (not announced: it moves with every page). */
 function SyncProgressBar({ status }: { status: Extract<SyncStatus, { kind: 'syncing' }> }) {
   const progress = status.progress;
-  if (!progress) {
-    return (
-      <div class="sync-progress">
-        <progress aria-label="Sync progress" />
-        <p class="muted">Asking the cloud for your accounts…</p>
-      </div>
-    );
-  }
   return (
     <div class="sync-progress">
-      <progress
-        aria-label="Sync progress"
-        max={progress.accountCount}
-        value={progress.accountNumber - 1}
-        aria-valuetext={`Account ${progress.accountNumber} of ${progress.accountCount}`}
-      />
-      <p class="muted">{progressText(progress)}</p>
+      {progress ? (
+        <progress
+          aria-label="Sync progress"
+          max={progress.accountCount}
+          value={progress.accountNumber - 1}
+          aria-valuetext={`Account ${progress.accountNumber} of ${progress.accountCount}`}
+        />
+      ) : (
+        <progress aria-label="Sync progress" />
+      )}
+      <p class="muted">{progress ? activitiesSoFar(progress) : 'Asking the cloud for your accounts…'}</p>
     </div>
   );
 }
@@ -113,13 +112,6 @@ function nextAutoSync({ server, sync, now }: ConnectModels, status: SyncStatus):
   return `Next auto-sync: ${formatIn(Date.parse(nextRunAt), now.value)}`;
 }
 
-/** While a sync runs, an account it has not finished yet shows "Syncing". */
-const syncingNow = (account: AccountView, syncing: boolean): boolean =>
-  syncing &&
-  account.syncEnabled &&
-  account.removedAt === null &&
-  (account.syncStatus === null || account.syncStatus === 'RUNNING');
-
 function AccountRows({
   accounts,
   syncing,
@@ -131,7 +123,7 @@ function AccountRows({
 }) {
   if (accounts.length === 0) {
     return (
-      <p class="muted">
+      <p class={syncing ? 'muted accounts-pending' : 'muted'}>
         {syncing ? 'Asking the cloud for your accounts…' : 'No accounts yet: they appear after the first sync.'}
       </p>
     );
@@ -148,11 +140,12 @@ function AccountRows({
             </div>
             <div class="row-end">
               <StateBadge
-                status={syncingNow(account, syncing) ? 'RUNNING' : account.syncStatus}
+                status={badgeStatus(account, syncing)}
                 syncEnabled={account.syncEnabled}
                 removed={account.removedAt !== null}
               />
-              {account.syncEnabled && account.syncStatus !== null && (
+              {/* On every synced account, a first sync included: rows keep their height as it goes. */}
+              {account.syncEnabled && account.removedAt === null && (
                 <small class="muted">
                   {account.lastSuccessfulAt
                     ? `Last success: ${formatAgo(Date.parse(account.lastSuccessfulAt), now.value, 'long')}`
