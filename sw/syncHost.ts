@@ -33,7 +33,7 @@ import type { SqlDatabase } from '../src/storage/sqlDatabase.ts';
 import { idbWriter, savedVersion } from '../src/storage/sqljs/byteStore.ts';
 import { prepareImport } from '../src/storage/sqljs/importDatabase.ts';
 import { openSqlJsDatabase } from '../src/storage/sqljs/sqlJsDatabase.ts';
-import { createAuthSession } from '../src/transport/authSession.ts';
+import { acceptedRefreshToken, REFUSED_TOKEN, unreachableAuth } from '../src/transport/authSession.ts';
 import { createCloudClient, REQUEST_TIMEOUT_MS } from '../src/transport/brokerCloud.ts';
 import { isCloudError } from '../src/transport/cloudError.ts';
 import type { HttpClient } from '../src/transport/http.ts';
@@ -170,47 +170,28 @@ export function createSyncHost(deps: SyncHostDeps) {
       return open(await loadCloudSettings());
     });
 
-  /**
-   * The refresh token as the auth server accepted it (it may rotate it on first use, and then the
-   * pasted one is dead: the new one is what is kept). A sign-in counts only once the auth server
-   * said yes, so a refused or unreachable one changes nothing; what the API says after is the sync's.
-   */
+  /** The token as the auth server accepted it, or the reason at the form's field (authSession.ts). */
   async function acceptedToken(cloud: CloudSettings, token: string): Promise<string> {
-    let current = token;
-    const session = createAuthSession({
-      authUrl: cloud.authUrl,
-      apiKey: cloud.apiKey,
-      http: deps.http,
-      timers: { clock, sleep: deps.sleep },
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      credentials: {
-        getRefreshToken: () => Promise.resolve(current),
-        setRefreshToken: (next) => {
-          current = next;
-          return Promise.resolve();
-        },
-      },
-    });
     try {
-      await session.accessToken();
+      return await acceptedRefreshToken(
+        {
+          authUrl: cloud.authUrl,
+          apiKey: cloud.apiKey,
+          http: deps.http,
+          timers: { clock, sleep: deps.sleep },
+          timeoutMs: REQUEST_TIMEOUT_MS,
+        },
+        token,
+      );
     } catch (error) {
       if (isCloudError(error, 'not-signed-in')) {
-        throw new CommandError(
-          'The cloud refused this refresh token. Copy a new one from your Wealthfolio Connect account.',
-          error.code,
-          'refreshToken',
-        );
+        throw new CommandError(REFUSED_TOKEN, error.code, 'refreshToken');
       }
       if (isCloudError(error, 'network') || isCloudError(error, 'timeout')) {
-        throw new CommandError(
-          `The auth server at ${cloud.authUrl} can't be reached. Check the address, or try again when you are online.`,
-          error.code,
-          'authUrl',
-        );
+        throw new CommandError(unreachableAuth(cloud.authUrl), error.code, 'authUrl');
       }
       throw error;
     }
-    return current;
   }
 
   async function status(): Promise<CloudStatus> {

@@ -29,6 +29,8 @@ import {
   listHoldings,
   listImportRuns,
 } from '../storage/views.ts';
+import { REFUSED_TOKEN } from '../transport/authSession.ts';
+import { isCloudError } from '../transport/cloudError.ts';
 import type { EventLog, LoggedEvent } from './eventLog.ts';
 
 /** A keep-alive every 15 s keeps proxies from closing a quiet stream. */
@@ -52,6 +54,8 @@ export interface SyncApiDeps {
   snapshot(): Uint8Array;
   /** The refresh token was set or cleared: no access token of the old sign-in may be used again. */
   onSessionChange: () => void;
+  /** The token as the auth server accepts it (rotated, maybe); rejects with its CloudError (authSession.ts). */
+  checkToken(token: string): Promise<string>;
   /** Lets a request through only with the server's secret (serverAuth.ts). */
   requireSecret: MiddlewareHandler;
   /** Overrides the keep-alive interval (tests). */
@@ -244,7 +248,24 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
     if (typeof token !== 'string' || token.trim() === '') {
       return badRequest(c, 'Send {"refreshToken": "…"} as JSON, with a non-empty token');
     }
-    setSetting(db, 'cloud.refreshToken', token.trim());
+    // A sign-in counts only once the auth server accepted the token; a refused one changes nothing.
+    let accepted: string;
+    try {
+      accepted = await deps.checkToken(token.trim());
+    } catch (error) {
+      if (isCloudError(error, 'not-signed-in')) {
+        return c.json({ error: 'token_refused', field: 'refreshToken', message: REFUSED_TOKEN }, 422);
+      }
+      if (isCloudError(error, 'network') || isCloudError(error, 'timeout')) {
+        deps.log.warn(`Sign-in: the auth server cannot be reached: ${String(error)}`);
+        return c.json(
+          { error: 'auth_unreachable', message: "The cloud's auth server can't be reached from this server" },
+          502,
+        );
+      }
+      throw error;
+    }
+    setSetting(db, 'cloud.refreshToken', accepted);
     deps.onSessionChange();
     // Signed in: a sync starts, whose completion comes on the event stream after `after`.
     const after = events.lastId();

@@ -25,7 +25,8 @@ import { adoptSuppliedRefreshToken } from '../storage/node/suppliedToken.ts';
 import { getSetting, setSetting } from '../storage/settings.ts';
 import { settingsCredentials } from '../storage/settingsCredentials.ts';
 import { lastSyncRunStartedAt } from '../storage/syncRuns.ts';
-import { createCloudClient } from '../transport/brokerCloud.ts';
+import { acceptedRefreshToken } from '../transport/authSession.ts';
+import { createCloudClient, REQUEST_TIMEOUT_MS } from '../transport/brokerCloud.ts';
 import { createAppRoutes } from './appServer.ts';
 import { createEventLog, type EventLog } from './eventLog.ts';
 import { createServerAuth } from './serverAuth.ts';
@@ -114,6 +115,17 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     onSessionChange: () => {
       client = null;
     },
+    checkToken: (token) =>
+      acceptedRefreshToken(
+        {
+          authUrl: cloudUrl.auth,
+          apiKey: '',
+          http: fetchHttp(),
+          timers: { clock, sleep: deps.sleep },
+          timeoutMs: REQUEST_TIMEOUT_MS,
+        },
+        token,
+      ),
     ...(deps.keepAliveMs ? { keepAliveMs: deps.keepAliveMs } : {}),
   });
   const { app, demo } = createAppRoutes({

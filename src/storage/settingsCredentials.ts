@@ -14,5 +14,11 @@ export function settingsCredentials(db: SqlDatabase): CredentialStore {
       setSetting(db, 'cloud.refreshToken', token);
       await db.persist();
     },
+    // A token the auth server refused is dead: kept, it would say "signed in" to a user who is not.
+    async refused(token) {
+      if (getSetting(db, 'cloud.refreshToken') !== token) return;
+      setSetting(db, 'cloud.refreshToken', null);
+      await db.persist();
+    },
   };
 }

@@ -44,6 +44,12 @@ const DEFAULT_LIFETIME_S = 3600;
 
 export const NOT_SIGNED_IN = 'Not connected: sign in to sync your brokers';
 
+/** What a sign-in says when the auth server refused the token, or could not be reached. */
+export const REFUSED_TOKEN =
+  'The cloud refused this refresh token. Copy a new one from your Wealthfolio Connect account.';
+export const unreachableAuth = (authUrl: string): string =>
+  `The auth server at ${authUrl} can't be reached. Check the address, or try again when you are online.`;
+
 export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const { clock } = options.timers;
   let cached: { token: string; expiresAt: number } | null = null;
@@ -96,4 +102,29 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       if (cached?.token === token) cached = null;
     },
   };
+}
+
+/**
+ * The refresh token as the auth server accepts it, asking it once: the token it rotated to (the
+ * pasted one may then be dead), or the same. Rejects with the CloudError of a refusal
+ * (`not-signed-in`) or of an auth server that cannot be reached. A sign-in counts only once this
+ * resolved (docs/sync-rules.md, "What the app says").
+ */
+export async function acceptedRefreshToken(
+  options: Omit<AuthSessionOptions, 'credentials'>,
+  token: string,
+): Promise<string> {
+  let current = token;
+  const session = createAuthSession({
+    ...options,
+    credentials: {
+      getRefreshToken: () => Promise.resolve(current),
+      setRefreshToken: (next) => {
+        current = next;
+        return Promise.resolve();
+      },
+    },
+  });
+  await session.accessToken();
+  return current;
 }

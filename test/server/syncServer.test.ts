@@ -211,6 +211,34 @@ describe('server mode', () => {
     expect(JSON.parse(state)).toMatchObject({ signedIn: true });
     expect(state).not.toContain(DEMO_REFRESH_TOKEN);
   });
+  it('keeps a sign-in only when the auth server accepted it, and forgets a token it refuses later', async () => {
+    server.demo.setScenario({ refreshRefused: true });
+    const put = await fetch(`${server.url}/api/session`, {
+      method: 'PUT',
+      body: JSON.stringify({ refreshToken: 'demo-revoked' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(put.status).toBe(422);
+    expect(await put.json()).toMatchObject({ error: 'token_refused', field: 'refreshToken' });
+    // The token it had is still the one it has: signed in as before.
+    expect(await (await fetch(`${server.url}/api/connect/state`)).json()).toMatchObject({ signedIn: true });
+    // Revoked at the cloud: its access token is refused, then the refresh. Forgotten, so every
+    // browser says Not connected.
+    server.demo.setScenario({ refreshRefused: true, unauthorized: 1 });
+    await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
+    await server.runner.settled();
+    expect(await (await fetch(`${server.url}/api/connect/state`)).json()).toMatchObject({ signedIn: false });
+    // Signed in again, for the tests after.
+    server.demo.setScenario({});
+    const again = await fetch(`${server.url}/api/session`, {
+      method: 'PUT',
+      body: JSON.stringify({ refreshToken: DEMO_REFRESH_TOKEN }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(again.status).toBe(202);
+    await server.runner.settled();
+  });
+
   it('hands browsers a copy of its database without secrets, and again only when the data changed', async () => {
     const version = async () =>
       ((await (await fetch(`${server.url}/api/connect/state`)).json()) as { dataVersion: string }).dataVersion;

@@ -197,6 +197,12 @@ describe('a page following the server', () => {
     await expect(page.connection.send({ type: 'import-database', bytes: new ArrayBuffer(8) })).rejects.toThrow(
       /import files into a browser of your own/,
     );
+    // A token the cloud refuses is said at the form's field, as in a browser of its own.
+    server.demo.setScenario({ refreshRefused: true });
+    await expect(
+      page.connection.send({ type: 'sign-in', cloud: { apiUrl: '', authUrl: '', apiKey: '' }, refreshToken: 'dead' }),
+    ).rejects.toMatchObject({ name: 'CommandError', field: 'refreshToken', message: expect.stringMatching(/refused/) });
+    server.demo.setScenario({});
     const locked = await start({ secret: 'a-long-enough-server-secret' });
     const lockedPage = connectServer({
       worker: { send: (() => Promise.resolve({ changed: false })) as never, onBroadcast: () => () => undefined },

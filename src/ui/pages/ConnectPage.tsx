@@ -40,7 +40,7 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
         </button>
       </header>
       {/* Announced when the status changes: a sync starts, moves to the next account, or ends. */}
-      <p class={`status-line tone-${toneOf(status)}`} aria-live="polite">
+      <p class={`status-line tone-${toneOf(status)}${status.kind === 'syncing' ? ' one-line' : ''}`} aria-live="polite">
         <span class="dot" aria-hidden="true" /> {statusHeadline(status)}
         {status.kind === 'signed-out' && (
           <>
@@ -49,12 +49,14 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
           </>
         )}
       </p>
-      {/* One slot of a fixed height for the progress or the summary, so nothing below moves. */}
+      {/* One slot of a fixed height for the summary and, while syncing, the progress: a sync's start
+          and end move nothing below. The summary stays while a sync runs (it is the last one's). */}
       <div class="sync-detail">
-        {status.kind === 'syncing' && <SyncProgressBar status={status} />}
         <p class="sync-summary" aria-live="polite">
-          {/* A whole-sync failure is the status line's to say; a summary tells what a sync did. */}
-          {last && last.errorCode === null && status.kind !== 'syncing' && status.kind !== 'signed-out' && (
+          {last === null ? (
+            'No sync has finished yet.'
+          ) : // A whole-sync failure is the status line's to say; a summary tells what a sync did.
+          last.errorCode === null ? (
             <>
               Last sync: {syncSummary(last)}
               {needsReview && (
@@ -64,8 +66,9 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
                 </>
               )}
             </>
-          )}
+          ) : null}
         </p>
+        {status.kind === 'syncing' && <SyncProgressBar status={status} />}
       </div>
       {sync.notice.value && (
         <p class="notice" role="alert">
@@ -115,15 +118,18 @@ function nextAutoSync({ server, sync, now }: ConnectModels, status: SyncStatus):
 function AccountRows({
   accounts,
   syncing,
+  firstSync,
   now,
 }: {
   accounts: AccountView[];
   syncing: boolean;
+  /** No sync has finished yet: the accounts are coming, room is kept for them. */
+  firstSync: boolean;
   now: ReadonlySignal<number>;
 }) {
   if (accounts.length === 0) {
     return (
-      <p class={syncing ? 'muted accounts-pending' : 'muted'}>
+      <p class={syncing || firstSync ? 'muted accounts-pending' : 'muted'}>
         {syncing ? 'Asking the cloud for your accounts…' : 'No accounts yet: they appear after the first sync.'}
       </p>
     );
@@ -199,7 +205,12 @@ export function ConnectPage({ models }: { models: ConnectModels }) {
       <SyncStatusCard models={models} />
       <section class="card" aria-labelledby="accounts-title">
         <h2 id="accounts-title">Accounts</h2>
-        <AccountRows accounts={models.data.accounts.value} syncing={models.sync.syncing.value} now={models.now} />
+        <AccountRows
+          accounts={models.data.accounts.value}
+          syncing={models.sync.syncing.value}
+          firstSync={models.data.lastSync.value === null}
+          now={models.now}
+        />
       </section>
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">Sync history</h2>

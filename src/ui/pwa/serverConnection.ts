@@ -11,7 +11,14 @@ import type { SyncEventName, SyncResult } from '../../core/syncEvents.ts';
 import { skippedResult } from '../../core/syncOutcome.ts';
 import type { AppMode } from '../../pwa/cloudSettings.ts';
 import { isServerState, SERVER_DATABASE_KEY, SERVER_STATE_PATH, type ServerState } from '../../pwa/serverMode.ts';
-import type { Broadcast, CloudStatus, Command, CommandMap, CommandName } from '../../pwa/swProtocol.ts';
+import {
+  type Broadcast,
+  type CloudStatus,
+  type Command,
+  CommandError,
+  type CommandMap,
+  type CommandName,
+} from '../../pwa/swProtocol.ts';
 import type { WorkerConnection } from './workerConnection.ts';
 
 /** Every event the server's stream carries (src/core/syncEvents.ts). */
@@ -75,10 +82,15 @@ class ServerError extends Error {
   override readonly name = 'ServerError';
 }
 
-/** The server's `{message}` from an error answer, or its status. */
-async function failure(response: Response, what: string): Promise<ServerError> {
-  const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
+/** The server's `{message}` from an error answer, or its status; a form field's error keeps its field. */
+async function failure(response: Response, what: string): Promise<Error> {
+  const body = (await response.json().catch(() => null)) as {
+    message?: unknown;
+    error?: unknown;
+    field?: unknown;
+  } | null;
   const detail = typeof body?.message === 'string' ? body.message : `HTTP ${response.status}`;
+  if (body?.field === 'refreshToken') return new CommandError(detail, String(body.error), 'refreshToken');
   return new ServerError(`${what}: ${detail}`);
 }
 
