@@ -16,6 +16,8 @@ describe('settings', () => {
   it('signs in to another cloud and syncs it, signs out, and goes back to the demo cloud', async () => {
     const page = await app.openSynced('/#/settings');
     await page.getByText('Syncing from the built-in demo cloud (signed in).').waitFor();
+    // The version is the app's, with its build beside it.
+    await page.getByText(/^Folio Sync \d+\.\d+\.\d+ \(build e2e-build-1\)$/).waitFor();
 
     await page.getByLabel('Cloud API URL').fill(other.url);
     await page.getByLabel('Auth URL').fill(other.url);

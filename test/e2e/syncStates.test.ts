@@ -26,6 +26,9 @@ describe('sync states', () => {
     await page.getByRole('progressbar', { name: 'Sync progress' }).waitFor();
     await page.locator('.status-line', { hasText: /Syncing account [1-4] of 4: / }).waitFor();
     await page.getByText(/^[\d,]+ activit(y|ies) so far$/).waitFor();
+    // The live regions say which account, not every page fetched: the counts stay out of them.
+    const announced = await page.locator('[aria-live]').allInnerTexts();
+    expect(announced.join(' ')).not.toMatch(/so far|page \d/);
     await expect(page.getByText('No accounts yet').count()).resolves.toBe(0);
     await expect(page.getByText(/page \d/).count()).resolves.toBe(0);
 
@@ -35,6 +38,10 @@ describe('sync states', () => {
       `Last sync: ${syncedCount().toLocaleString('en-US')} new activities from 4 accounts; 1 needs review Review it`,
     );
     await expect(page.getByRole('progressbar').count()).resolves.toBe(0);
+    // Each synced account's last success is labelled as such.
+    await expect(page.locator('.account-rows li', { hasText: 'TFSA' }).innerText()).resolves.toContain(
+      'Last success: just now',
+    );
     await summary.getByRole('link', { name: 'Review it' }).click();
     await page.getByRole('heading', { name: 'Activities', level: 1 }).waitFor();
   });

@@ -40,8 +40,10 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
         </button>
       </header>
       {/* Announced when the status changes: a sync starts, moves to the next account, or ends. */}
-      <p class={`status-line tone-${toneOf(status)}${status.kind === 'syncing' ? ' one-line' : ''}`} aria-live="polite">
-        <span class="dot" aria-hidden="true" /> {statusHeadline(status)}
+      <p class={`status-line tone-${toneOf(status)}`} aria-live="polite">
+        <span class="dot" aria-hidden="true" />
+        {/* While syncing it names the account: one line, whatever its length, so nothing below moves. */}
+        <span class={status.kind === 'syncing' ? 'status-text one-line' : 'status-text'}>{statusHeadline(status)}</span>
         {status.kind === 'signed-out' && (
           <>
             {' '}
