@@ -67,11 +67,11 @@ describe('accessibility', () => {
     const skip = page.getByRole('link', { name: 'Skip to content' });
     await expect(skip.boundingBox()).resolves.toMatchObject({ y: expect.toSatisfy((y: number) => y < 0) });
     await page.keyboard.press('Tab');
-    await expect(skip.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect.poll(() => skip.evaluate((element) => element === document.activeElement)).toBe(true);
     const box = await skip.boundingBox();
     expect(box?.y).toBeGreaterThanOrEqual(0);
     await page.keyboard.press('Enter');
-    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('MAIN');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('MAIN');
     // The hash is the route: skipping stays on the page.
     await expect.poll(() => page.title()).toBe('Activities · Folio Sync');
     expect(new URL(page.url()).hash).toBe('#/activities');

@@ -42,10 +42,10 @@ describe('the review queue', () => {
     const question = flagged.getByRole('group', { name: 'Delete this activity?' });
     await question.waitFor();
     // Nothing is deleted yet, and the safe answer has focus.
-    await expect(focused(page)).resolves.toMatchObject({ tag: 'BUTTON', text: 'Cancel' });
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'BUTTON', text: 'Cancel' });
     await question.getByRole('button', { name: 'Cancel' }).click();
     await expect(question.count()).resolves.toBe(0);
-    await expect(focused(page)).resolves.toMatchObject({ text: expect.stringMatching(/^Delete Corporate/) });
+    await expect.poll(() => focused(page)).toMatchObject({ text: expect.stringMatching(/^Delete Corporate/) });
     await page.waitForTimeout(500); // a deletion, had there been one, would have landed by now
     await expect(flagged.count()).resolves.toBe(1);
     expect(await countLine(page)).toBe(before);
@@ -55,7 +55,7 @@ describe('the review queue', () => {
     await queue.waitFor({ state: 'detached' });
     const heading = page.getByRole('heading', { name: 'Every flagged activity is reviewed' });
     await heading.waitFor();
-    await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect.poll(() => heading.evaluate((element) => element === document.activeElement)).toBe(true);
     expect(await countLine(page)).toBe(before - 1);
   });
 
@@ -65,7 +65,9 @@ describe('the review queue', () => {
     await queue.getByRole('button', { name: /^Correct/ }).click();
     const form = queue.getByRole('form', { name: /^Correct Corporate reorganization/ });
     // Opening the form moves focus into it.
-    await expect(form.getByLabel('Type').evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect
+      .poll(() => form.getByLabel('Type').evaluate((element) => element === document.activeElement))
+      .toBe(true);
     await form.getByLabel('Type').selectOption('TRANSFER_IN');
     await form.getByLabel('Quantity').fill('two');
     await form.getByRole('button', { name: 'Save correction' }).click();
@@ -74,7 +76,7 @@ describe('the review queue', () => {
     await expect(quantity.getAttribute('aria-invalid')).resolves.toBe('true');
     const describedBy = await quantity.getAttribute('aria-describedby');
     await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toBe('"two" is not a number');
-    await expect(quantity.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect.poll(() => quantity.evaluate((element) => element === document.activeElement)).toBe(true);
     // Only the field in error is marked, and nothing reached the worker.
     await expect(form.getByLabel('Price').getAttribute('aria-invalid')).resolves.toBeNull();
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
@@ -83,7 +85,7 @@ describe('the review queue', () => {
     await form.getByRole('button', { name: 'Save correction' }).click();
     await queue.waitFor({ state: 'detached' });
     const heading = page.getByRole('heading', { name: 'Every flagged activity is reviewed' });
-    await expect(heading.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect.poll(() => heading.evaluate((element) => element === document.activeElement)).toBe(true);
   });
 
   it('after a decision, focus goes to the next activity waiting for review', async () => {
@@ -97,12 +99,12 @@ describe('the review queue', () => {
 
     await queue.getByRole('button', { name: /^Confirm \w+ #1600 on / }).click();
     await page.getByRole('heading', { name: '2 activities need review' }).waitFor();
-    await expect(focused(page)).resolves.toMatchObject({ tag: 'LI', text: expect.stringContaining('buy #1500') });
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'LI', text: expect.stringContaining('buy #1500') });
 
     // The last one in the list: focus goes to the one before it.
     await queue.getByRole('button', { name: /^Confirm .*#1234/ }).click();
     await page.getByRole('heading', { name: '1 activity needs review' }).waitFor();
-    await expect(focused(page)).resolves.toMatchObject({ tag: 'LI', text: expect.stringContaining('#1500') });
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'LI', text: expect.stringContaining('#1500') });
   });
 });
 
