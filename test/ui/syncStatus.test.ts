@@ -74,7 +74,10 @@ describe('sync words', () => {
 
   it('headlines each status', () => {
     expect(statusHeadline({ kind: 'offline' })).toBe("You're offline; it will sync when you're back");
-    expect(statusHeadline({ kind: 'unreachable' })).toMatch(/^The cloud can't be reached/);
+    expect(statusHeadline({ kind: 'unreachable' })).toMatch(/^The cloud can't be reached.+come back to the app$/);
+    // In server mode the server syncs, on its schedule: the browser coming back changes nothing there.
+    expect(statusHeadline({ kind: 'unreachable' }, true)).toMatch(/the server tries again on its schedule$/);
+    expect(statusHeadline({ kind: 'offline' }, true)).toMatch(/follows the server when you're back$/);
     expect(statusHeadline({ kind: 'signed-out' })).toBe('Not connected');
     expect(statusHeadline({ kind: 'never' })).toBe('Not synced yet');
   });

@@ -97,7 +97,7 @@ function failedHeadline(code: string): string {
 }
 
 /** The Sync Status card's line (docs/sync-rules.md, "What the app says"). */
-export function statusHeadline(status: SyncStatus): string {
+export function statusHeadline(status: SyncStatus, serverMode = false): string {
   switch (status.kind) {
     case 'syncing':
       return status.progress
@@ -106,9 +106,13 @@ export function statusHeadline(status: SyncStatus): string {
     case 'signed-out':
       return 'Not connected';
     case 'offline':
-      return "You're offline; it will sync when you're back";
+      return serverMode
+        ? "You're offline; this is the copy on this device, and it follows the server when you're back"
+        : "You're offline; it will sync when you're back";
     case 'unreachable':
-      return "The cloud can't be reached right now; it will try again when you come back to the app";
+      return serverMode
+        ? "The cloud can't be reached right now; the server tries again on its schedule"
+        : "The cloud can't be reached right now; it will try again when you come back to the app";
     case 'failed':
       return failedHeadline(status.code);
     case 'attention': {

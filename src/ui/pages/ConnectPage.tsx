@@ -43,7 +43,9 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
       <p class={`status-line tone-${toneOf(status)}`} aria-live="polite">
         <span class="dot" aria-hidden="true" />
         {/* While syncing it names the account: one line, whatever its length, so nothing below moves. */}
-        <span class={status.kind === 'syncing' ? 'status-text one-line' : 'status-text'}>{statusHeadline(status)}</span>
+        <span class={status.kind === 'syncing' ? 'status-text one-line' : 'status-text'}>
+          {statusHeadline(status, models.server !== null)}
+        </span>
         {status.kind === 'signed-out' && (
           <>
             {' '}
