@@ -214,6 +214,11 @@ function ReviewItem({
       (returnTo.current === 'delete' ? deleteButton : correctButton).current?.focus();
     wasOpen.current = open;
   }, [open]);
+  /** Opens the correction form or the delete question, noting where focus goes back to. */
+  const opener = (kind: 'correct' | 'delete') => () => {
+    returnTo.current = kind;
+    review.open.value = { id: activity.id, kind };
+  };
   const hidden = <span class="visually-hidden"> {name}</span>;
   return (
     <>
@@ -243,26 +248,10 @@ function ReviewItem({
             >
               Confirm{hidden}
             </button>
-            <button
-              type="button"
-              ref={correctButton}
-              disabled={review.busy.value}
-              onClick={() => {
-                returnTo.current = 'correct';
-                review.open.value = { id: activity.id, kind: 'correct' };
-              }}
-            >
+            <button type="button" ref={correctButton} disabled={review.busy.value} onClick={opener('correct')}>
               Correct{hidden}
             </button>
-            <button
-              type="button"
-              ref={deleteButton}
-              disabled={review.busy.value}
-              onClick={() => {
-                returnTo.current = 'delete';
-                review.open.value = { id: activity.id, kind: 'delete' };
-              }}
-            >
+            <button type="button" ref={deleteButton} disabled={review.busy.value} onClick={opener('delete')}>
               Delete{hidden}
             </button>
           </div>
