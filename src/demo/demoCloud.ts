@@ -61,6 +61,8 @@ export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
   const accessTokens = new Map<string, number>();
   const revoked = new Set<string>();
   let issued = 0;
+  /** API calls since the scenario was set (`faultFromCall`). */
+  let apiCalls = 0;
   let cached: DemoDataset | null = null;
 
   const dataset = (): DemoDataset => {
@@ -83,6 +85,7 @@ export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
 
   /** The faults every API call goes through before it is answered; null when none applies. */
   const fault = (request: Request): Response | null => {
+    if (apiCalls++ < scenario.faultFromCall) return null;
     if (scenario.networkDown) return HttpResponse.error();
     const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
     const expiry = accessTokens.get(token);
@@ -294,6 +297,7 @@ export function createDemoCloud(options: DemoCloudOptions): DemoCloud {
     handlers,
     setScenario(patch) {
       scenario = { ...DEFAULT_SCENARIO, ...patch };
+      apiCalls = 0;
     },
     requests,
     dataset,

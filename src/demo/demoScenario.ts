@@ -40,6 +40,11 @@ export interface DemoScenario {
   plan: string | null;
   /** Trades that just happened: this many buys, dated now, on the first account. */
   newTrades: number;
+  /**
+   * The API calls (counted from when the scenario was set) before the faults above start: 0 is a
+   * sync's profile, 1 its connections, 2 its accounts, 3 on its pages of activities.
+   */
+  faultFromCall: number;
 }
 
 export const DEFAULT_SCENARIO: Readonly<DemoScenario> = {
@@ -61,4 +66,5 @@ export const DEFAULT_SCENARIO: Readonly<DemoScenario> = {
   failingAccount: null,
   plan: 'pro',
   newTrades: 0,
+  faultFromCall: 0,
 };
