@@ -1,0 +1,86 @@
+/**
+ * Cloud text is shown as text. A cloud whose account, symbol and activity texts carry markup,
+ * script and a reordering mark is signed in to from Settings and synced; every page then shows
+ * those texts literally, nothing runs (no dialog, no page error, no CSP violation: the
+ * Content-Security-Policy would refuse inline script anyway), and the source never hands cloud
+ * text to innerHTML. Stored as text: test/reliability/hostileCloud.test.ts.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HandlerServer, serveHandlers } from '../../src/demo/serveHandlers.ts';
+import { cloudTrade, SCRIPTED_TOKEN, scriptedCloud } from '../support/scriptedCloud.ts';
+import { useBrowserApp } from './support/browserApp.ts';
+
+const app = useBrowserApp();
+const MARKUP = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+const cloud = scriptedCloud();
+cloud.accounts = [
+  {
+    id: 'acc-1',
+    name: `${MARKUP} TFSA`,
+    activities: [
+      cloudTrade('a1', '2026-11-02', { description: MARKUP, symbol: { symbol: '<b>VFV</b>', description: MARKUP } }),
+      cloudTrade('a2', '2026-11-03', { description: 'Bought \u202egnp.exe' }),
+    ],
+  },
+];
+let served: HandlerServer;
+beforeAll(async () => {
+  served = await serveHandlers(cloud.handlers);
+});
+afterAll(() => served.close());
+
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+
+describe('hostile cloud text', () => {
+  it('is shown as text on every page, and nothing of it runs', async () => {
+    const page = await app.openSynced('/#/settings');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByLabel('Cloud API URL').fill(served.url);
+    await page.getByLabel('Auth URL').fill(served.url);
+    await page.getByLabel('Refresh token').fill(SCRIPTED_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/^Signed in\./).waitFor({ timeout: 30_000 });
+
+    for (const [link, heading] of [
+      ['Connect', 'Connect'],
+      ['Accounts', 'Accounts'],
+      ['Holdings', 'Holdings'],
+      ['Activities', 'Activities'],
+    ] as const) {
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: new RegExp(`^${link}`) })
+        .click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByText(`${MARKUP} TFSA`).filter({ visible: true }).first().waitFor();
+    }
+    await page.getByText(MARKUP, { exact: true }).first().waitFor();
+    await page.getByText('Bought \u202egnp.exe').first().waitFor();
+    // Nothing ran: no dialog, no global set, no element the markup would have made.
+    expect(dialogs).toEqual([]);
+    await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();
+    await expect(page.locator('main img[src="x"], main script, main b').count()).resolves.toBe(0);
+  });
+
+  it('is never handed to innerHTML in the source', () => {
+    const sources = [
+      ...filesUnder(join(import.meta.dirname, '../../src')),
+      ...filesUnder(join(import.meta.dirname, '../../sw')),
+    ];
+    const offenders = sources.filter((path) =>
+      /innerHTML|dangerouslySetInnerHTML|insertAdjacentHTML/.test(readFileSync(path, 'utf8')),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
