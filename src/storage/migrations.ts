@@ -347,3 +347,41 @@ export function assertFolioDatabase(db: SqlDatabase): void {
     );
   }
 }
+
+interface SchemaObject {
+  type: string;
+  name: string;
+  sql: string | null;
+}
+
+const schemaOf = (db: SqlDatabase): Map<string, SchemaObject> =>
+  new Map(
+    db
+      .all<SchemaObject & Record<string, string | null>>(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+      )
+      .map((object) => [`${object.type} ${object.name}`, object]),
+  );
+
+/**
+ * How a migrated database differs from `fresh`, a new one the same migrations wrote: a file of
+ * ours has exactly its schema. Anything else (a table's columns changed, a trigger or view added,
+ * a table that is not ours) could change what syncs write or carry someone else's data. Empty
+ * when sound; otherwise the first three differences named, and how many more.
+ */
+export function schemaProblems(db: SqlDatabase, fresh: SqlDatabase): string | null {
+  const expected = schemaOf(fresh);
+  const found = schemaOf(db);
+  const problems: string[] = [];
+  for (const [key, object] of found) {
+    const ours = expected.get(key);
+    if (!ours) problems.push(`an unexpected ${object.type} "${object.name}"`);
+    else if (ours.sql !== object.sql)
+      problems.push(`the ${object.type} "${object.name}" is not as Folio Sync makes it`);
+  }
+  for (const [key, object] of expected) {
+    if (!found.has(key)) problems.push(`no ${object.type} "${object.name}"`);
+  }
+  if (problems.length === 0) return null;
+  return problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+}

@@ -371,6 +371,38 @@ describe('sync CLI: bad input', () => {
     expect(readFileSync(dbPath, 'utf8')).toBe('not a database');
   });
 
+  it('a Folio Sync file someone changed (a trigger, a view, a table, a column): exit 2 naming it, file untouched', async () => {
+    expect((await cli(target())).code).toBe(0);
+    const changes: [string, string][] = [
+      [
+        "CREATE TRIGGER zero AFTER INSERT ON activities BEGIN UPDATE activities SET amount = '0' WHERE id = NEW.id; END",
+        'an unexpected trigger "zero"',
+      ],
+      ['CREATE VIEW everything AS SELECT * FROM activities', 'an unexpected view "everything"'],
+      ['CREATE TABLE junk (payload BLOB)', 'an unexpected table "junk"'],
+      ['ALTER TABLE activities ADD COLUMN junk TEXT', 'the table "activities" is not as Folio Sync makes it'],
+    ];
+    const clean = readFileSync(dbPath);
+    for (const [sql, named] of changes) {
+      writeFileSync(dbPath, clean);
+      const file = new Database(dbPath);
+      file.exec(sql);
+      file.close();
+      const before = readFileSync(dbPath);
+      const run = await cli(target());
+      expect(run.code, sql).toBe(2);
+      expect(run.stderr, sql).toBe(`folio-sync: ${dbPath} is not a sound Folio Sync database: ${named}\n`);
+      expect(readFileSync(dbPath).equals(before), sql).toBe(true);
+    }
+    // A file cut short: refused too, and left as it was.
+    writeFileSync(dbPath, clean.subarray(0, Math.floor(clean.length / 2)));
+    const truncated = readFileSync(dbPath);
+    const run = await cli(target());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^folio-sync: .+\n$/);
+    expect(readFileSync(dbPath).equals(truncated)).toBe(true);
+  });
+
   it("another application's database: exit 2, file untouched", async () => {
     const other = new Database(dbPath);
     other.exec('CREATE TABLE notes (body TEXT)');

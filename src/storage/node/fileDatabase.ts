@@ -6,7 +6,7 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { assertMigratable, migrate } from '../migrations.ts';
+import { assertMigratable, migrate, migrations, schemaProblems } from '../migrations.ts';
 import { createTransactor, type SqlDatabase, type SqlParams, type SqlRow } from '../sqlDatabase.ts';
 import { hasSqliteHeader, SQLITE_HEADER_LENGTH } from '../sqliteHeader.ts';
 import { StorageError } from '../storageError.ts';
@@ -96,6 +96,18 @@ function assertWritable(path: string): void {
 }
 
 /** Opens (creating when new, owner-only) and migrates the database file at `path`. */
+/** New databases in memory, as the migrations make one up to a version: the schema a file of ours at that version has. */
+const fresh = new Map<number, SqlDatabase>();
+function freshSchema(version: number): SqlDatabase {
+  let db = fresh.get(version);
+  if (!db) {
+    db = wrap(new Database(':memory:'));
+    migrate(db, migrations.slice(0, version));
+    fresh.set(version, db);
+  }
+  return db;
+}
+
 export function openFileDatabase(path: string): SqlDatabase {
   assertSqliteFile(path);
   assertWritable(path);
@@ -108,7 +120,12 @@ export function openFileDatabase(path: string): SqlDatabase {
   }
   const db = wrap(raw);
   try {
-    assertMigratable(db);
+    const version = assertMigratable(db);
+    // A file given as --db may be anyone's: only one with exactly our schema (for its version) is
+    // written to, so no trigger or view of someone else's runs on a sync's writes; it is checked
+    // before anything is written, so a refused file is left as it was (docs/architecture.md, "Data").
+    const problems = version > 0 ? schemaProblems(db, freshSchema(version)) : null;
+    if (problems) throw new StorageError('foreign-database', `${path} is not a sound Folio Sync database: ${problems}`);
     raw.pragma('journal_mode = WAL');
     // In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit survives the
     // process dying (the crash tests kill it mid-sync), and a power cut can lose at most the last

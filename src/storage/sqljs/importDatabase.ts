@@ -4,7 +4,7 @@
  * Folio Sync is refused with a StorageError saying which; an older one is migrated.
  */
 import type { SqlJsStatic } from 'sql.js';
-import { assertFolioDatabase } from '../migrations.ts';
+import { assertFolioDatabase, schemaProblems } from '../migrations.ts';
 import { hasSqliteHeader } from '../sqliteHeader.ts';
 import { StorageError } from '../storageError.ts';
 import { openSqlJsDatabase } from './sqlJsDatabase.ts';
@@ -22,45 +22,12 @@ function withoutWal(file: Uint8Array): Uint8Array {
   return copy;
 }
 
-interface SchemaObject {
-  type: string;
-  name: string;
-  sql: string | null;
-}
-
-const schemaOf = (db: Awaited<ReturnType<typeof openSqlJsDatabase>>): Map<string, SchemaObject> =>
-  new Map(
-    db
-      .all<SchemaObject & Record<string, string | null>>(
-        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
-      )
-      .map((object) => [`${object.type} ${object.name}`, object]),
-  );
-
-/**
- * A file stamped as ours, once migrated, has exactly the schema a new database gets: the same
- * migrations wrote both. Anything else (a table's columns changed, a trigger or view added, a table
- * that is not ours) could change what syncs write or carry someone else's data: refused, naming it.
- */
+/** A file stamped as ours, once migrated, has exactly a new database's schema (migrations.ts). */
 async function assertOurSchema(sqlJs: SqlJsStatic, db: Awaited<ReturnType<typeof openSqlJsDatabase>>): Promise<void> {
   const fresh = await openSqlJsDatabase(sqlJs, { load: () => Promise.resolve(undefined) });
-  const expected = schemaOf(fresh);
+  const problems = schemaProblems(db, fresh);
   fresh.close();
-  const found = schemaOf(db);
-  const problems: string[] = [];
-  for (const [key, object] of found) {
-    const ours = expected.get(key);
-    if (!ours) problems.push(`an unexpected ${object.type} "${object.name}"`);
-    else if (ours.sql !== object.sql)
-      problems.push(`the ${object.type} "${object.name}" is not as Folio Sync makes it`);
-  }
-  for (const [key, object] of expected) {
-    if (!found.has(key)) problems.push(`no ${object.type} "${object.name}"`);
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
-    throw new StorageError('foreign-database', `This file is not a sound Folio Sync database: ${shown}`);
-  }
+  if (problems) throw new StorageError('foreign-database', `This file is not a sound Folio Sync database: ${problems}`);
 }
 
 /** The bytes to save in place of the current database. */
