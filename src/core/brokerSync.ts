@@ -71,7 +71,12 @@ async function syncBrokers(deps: BrokerSyncDeps, state: SyncProgressState): Prom
   state.accountsSynced = enabled.length;
   // New accounts are shown while their activities come (a first sync takes a while); saved after
   // the commit, as every save is.
-  if (state.newAccounts.length > 0) await db.persist();
+  if (state.newAccounts.length > 0) {
+    // Only a courtesy to the page: if it cannot be saved now, the save at the end says so.
+    await db
+      .persist()
+      .catch((error: unknown) => deps.log.warn(`Could not save the new accounts yet: ${errorMessage(error)}`));
+  }
 
   // A sign-out or a lost connection in an account's sync ends the whole sync, keeping what came before.
   for (const [i, account] of enabled.entries()) {

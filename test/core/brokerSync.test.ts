@@ -188,6 +188,28 @@ describe('a first sync', () => {
     expect(store.saves - savesBefore).toBe(1 + refreshes());
   });
 
+  it('a failed early save of the new accounts only warns: the sync goes on and its end saves everything', async () => {
+    const store = memoryByteStore();
+    let refusals = 0;
+    const refusing = {
+      load: () => store.load(),
+      save: (bytes: Uint8Array) => {
+        if (refusals === 0 && store.saves > 0) {
+          refusals++;
+          return Promise.reject(new Error('QuotaExceededError'));
+        }
+        return store.save(bytes);
+      },
+    };
+    const h = await createHarness(time, { store: refusing });
+    const result = await h.sync();
+    expect(refusals).toBe(1);
+    expect(result).toMatchObject({ success: true, skipped: null });
+    expect(h.warnings).toContain('Could not save the new accounts yet: QuotaExceededError');
+    const reopened = await createHarness(time, { store, refreshToken: null });
+    expect(activityCount(reopened)).toBe(totalEnabledActivities());
+  });
+
   it('says which account of how many each progress event is about', async () => {
     const h = await createHarness(time);
     await h.sync();
