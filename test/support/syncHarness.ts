@@ -22,7 +22,7 @@ import type { FakeTime } from './fakeTime.ts';
 const sqlJs = initSqlJs();
 
 /** A ByteStore in memory, counting its saves. */
-export function memoryByteStore(): ByteStore & { saves: number } {
+export function memoryByteStore(): Required<ByteStore> & { saves: number } {
   let bytes: Uint8Array | undefined;
   const store = {
     saves: 0,
