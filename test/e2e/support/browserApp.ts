@@ -4,6 +4,7 @@
  * playwright-core, with a fresh persistent profile per test (an incognito context would
  * never offer installation).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,20 +22,32 @@ export interface Chromium {
   open(path?: string): Promise<Page>;
   /** Uncaught errors and Content-Security-Policy violations in any page of the test; checked empty after each test. */
   errors: string[];
+  /** Kills the browser with SIGKILL (no chance to save or clean up), then starts it again on the same profile. */
+  crashAndRestart(): Promise<void>;
 }
 
 /** Registers the hooks that give each test its own Chromium profile on the app at `baseUrl()`. */
 export function useChromium(baseUrl: () => string): Chromium {
   const browser = {} as Chromium;
   let profile = '';
-  beforeEach(async () => {
-    browser.errors = [];
-    profile = mkdtempSync(join(tmpdir(), 'folio-e2e-profile-'));
+  const launch = async () => {
     browser.context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       args: CHROMIUM_FLAGS,
     });
+  };
+  beforeEach(async () => {
+    browser.errors = [];
+    profile = mkdtempSync(join(tmpdir(), 'folio-e2e-profile-'));
+    await launch();
   });
+  browser.crashAndRestart = async () => {
+    const closed = new Promise((resolve) => browser.context.once('close', resolve));
+    // Every process of this profile's browser: its command line names the profile.
+    spawnSync('pkill', ['-KILL', '-f', '--', `--user-data-dir=${profile}`]);
+    await closed;
+    await launch();
+  };
   afterEach(async () => {
     await browser.context.close();
     rmSync(profile, { recursive: true, force: true });
