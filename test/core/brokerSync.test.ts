@@ -210,6 +210,36 @@ describe('a first sync', () => {
     expect(activityCount(reopened)).toBe(totalEnabledActivities());
   });
 
+  it('a save the storage refuses is said, and the next sync saves what it could not', async () => {
+    const store = memoryByteStore();
+    let full = false;
+    const h = await createHarness(time, {
+      store: {
+        load: () => store.load(),
+        save: (bytes) => (full ? Promise.reject(new Error('QuotaExceededError')) : store.save(bytes)),
+      },
+    });
+    await h.sync();
+    full = true;
+    demo.setScenario({ newTrades: 3 });
+    time.advance(2 * 60 * 60_000);
+    h.events.length = 0;
+    const refused = await h.sync();
+    expect(refused).toMatchObject({
+      success: false,
+      message: 'The synced data could not be saved: QuotaExceededError',
+    });
+    expect(h.payloads('broker:sync-error')).toEqual([
+      { error: 'The synced data could not be saved: QuotaExceededError', code: 'save-failed' },
+    ]);
+    // Room again: the next sync's save holds the trades (the cloud still lists them).
+    full = false;
+    time.advance(2 * 60 * 60_000);
+    expect((await h.sync()).success).toBe(true);
+    const reopened = await createHarness(time, { store, refreshToken: null });
+    expect(activityCount(reopened)).toBe(totalEnabledActivities() + 3);
+  });
+
   it('says which account of how many each progress event is about', async () => {
     const h = await createHarness(time);
     await h.sync();
