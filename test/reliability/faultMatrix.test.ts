@@ -10,7 +10,7 @@
  * `FOLIO_FAULT_PAIRS` sets how many random pairs each host tries (16 by default).
  */
 import 'fake-indexeddb/auto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
@@ -24,7 +24,6 @@ import type { DemoScenario } from '../../src/demo/demoScenario.ts';
 import { seededRandom } from '../../src/demo/random.ts';
 import { serveHandlers } from '../../src/demo/serveHandlers.ts';
 import { databaseKey } from '../../src/pwa/cloudSettings.ts';
-import { startSyncServer } from '../../src/server/syncServer.ts';
 import { openFileDatabase } from '../../src/storage/node/fileDatabase.ts';
 import { setSetting } from '../../src/storage/settings.ts';
 import type { SqlDatabase } from '../../src/storage/sqlDatabase.ts';
@@ -38,9 +37,12 @@ import { handlerHttp } from '../support/handlerHttp.ts';
 import { memoryLocks } from '../support/memoryLocks.ts';
 import { createHarness } from '../support/syncHarness.ts';
 import { expectHoldingsRecomputed, expectNothingRunning } from '../support/syncInvariants.ts';
+import { useSyncServers } from '../support/syncServers.ts';
 
 const time = fakeTime();
 const sqlJs = initSqlJs();
+/** Servers on the test's clock (their scheduler never fires: the matrix syncs by hand). */
+const servers = useSyncServers({ clock: time.clock, sleep: time.sleep });
 
 /** Where in a sync a fault starts: the API call it starts at (demoScenario.ts `faultFromCall`). */
 const PHASES = { profile: 0, connections: 1, accounts: 2, 'first page': 3, 'a later page': 6 } as const;
@@ -175,31 +177,9 @@ const HOSTS: Record<string, () => Promise<Host>> = {
   },
 
   async 'the server'() {
-    const dir = mkdtempSync(join(tmpdir(), 'folio-matrix-server-'));
-    mkdirSync(join(dir, 'dist'));
-    writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>Folio Sync</title>');
-    const dataDir = join(dir, 'data');
-    const server = await startSyncServer({
-      config: {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        apiUrl: null,
-        authUrl: null,
-        refreshToken: null,
-        secret: null,
-        publicOrigin: null,
-      },
-      distDir: join(dir, 'dist'),
-      clock: time.clock,
-      sleep: time.sleep,
-      // No schedule fires: the matrix syncs by hand.
-      setTimer: () => () => undefined,
-      log: { warn: () => undefined },
-      demoSize: 'small',
-    });
+    const server = await servers.start();
     const inFile = <T>(query: (db: SqlDatabase) => T): T => {
-      const db = openFileDatabase(join(dataDir, 'folio.sqlite'));
+      const db = openFileDatabase(join(servers.dataDirOf(server), 'folio.sqlite'));
       try {
         return query(db);
       } finally {
@@ -211,10 +191,8 @@ const HOSTS: Record<string, () => Promise<Host>> = {
       sync: () => server.runner.request('manual'),
       read: (query) => Promise.resolve(inFile(query)),
       signInAgain: () => Promise.resolve(inFile((db) => setSetting(db, 'cloud.refreshToken', DEMO_REFRESH_TOKEN))),
-      async close() {
-        await server.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      // The servers are stopped after the file.
+      close: () => Promise.resolve(),
     };
   },
 };

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import type { Clock, Sleep } from '../../src/core/clock.ts';
 import type { SetTimer } from '../../src/core/syncScheduler.ts';
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import type { ServerConfig } from '../../src/server/serverConfig.ts';
@@ -19,7 +20,9 @@ export interface SyncServers {
   dataDirOf(server: SyncServer): string;
 }
 
-export function useSyncServers(options: { setTimer?: SetTimer; keepAliveMs?: number } = {}): SyncServers {
+export function useSyncServers(
+  options: { setTimer?: SetTimer; keepAliveMs?: number; clock?: Clock; sleep?: Sleep } = {},
+): SyncServers {
   let dir = '';
   const started = new Map<SyncServer, string>();
   beforeAll(() => {
@@ -47,8 +50,8 @@ export function useSyncServers(options: { setTimer?: SetTimer; keepAliveMs?: num
           dataDir,
         },
         distDir: join(dir, 'dist'),
-        clock: systemClock,
-        sleep: systemSleep,
+        clock: options.clock ?? systemClock,
+        sleep: options.sleep ?? systemSleep,
         // No schedule fires unless the test fires it: a test has no 4 hours to wait.
         setTimer: options.setTimer ?? (() => () => undefined),
         log: { warn: () => undefined },

@@ -75,11 +75,15 @@ export interface BrowserApp extends Chromium {
   syncCount(): number;
 }
 
-/** The Activities page's count line once every synced account's history is stored. */
-export function allActivitiesLine(demo: DemoCloud): string {
+/** How many activities the demo cloud lists for the accounts it syncs. */
+export function syncedActivityCount(demo: DemoCloud): number {
   const synced = demo.dataset().accounts.filter((account) => account.plan.syncEnabled);
-  const count = synced.reduce((sum, account) => sum + account.activities.length, 0);
-  return `${count.toLocaleString('en-US')} activities, newest first.`;
+  return synced.reduce((sum, account) => sum + account.activities.length, 0);
+}
+
+/** The Activities page's count line once every synced account's history is stored, with `more` besides. */
+export function allActivitiesLine(demo: DemoCloud, more = 0): string {
+  return `${(syncedActivityCount(demo) + more).toLocaleString('en-US')} activities, newest first.`;
 }
 
 /** The app and its demo cloud, with a few weeks of history unless a test needs the full one. */
