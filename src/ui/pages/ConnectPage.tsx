@@ -73,14 +73,15 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
           ) : null}
         </p>
         {status.kind === 'syncing' && <SyncProgressBar status={status} />}
+        {/* A failure's own words from the cloud take the summary's room, not a line below it. */}
+        {status.kind === 'failed' && status.detail && CLOUD_WORDS.has(status.code) && (
+          <p class="muted detail">The cloud said: {status.detail}</p>
+        )}
       </div>
       {sync.notice.value && (
         <p class="notice" role="alert">
           {sync.notice.value}
         </p>
-      )}
-      {status.kind === 'failed' && status.detail && CLOUD_WORDS.has(status.code) && (
-        <p class="muted detail">The cloud said: {status.detail}</p>
       )}
       <p>{lastSynced.card.value}</p>
       <p class="muted">{nextAutoSync(models, status)}</p>
