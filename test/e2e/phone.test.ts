@@ -63,8 +63,10 @@ describe('on a phone', () => {
   it('shows Activities as cards, whole within the screen, windowed as the page scrolls', async () => {
     const page = await openOnPhone('/#/activities');
     await page.getByText(allActivitiesLine(app.server.demo)).waitFor();
-    await expect(page.getByRole('table', { name: 'All activities' }).count()).resolves.toBe(0);
+    // The cards replace the table once the page has heard the media query change from the desktop size.
     const cards = page.getByRole('list', { name: 'All activities' }).getByRole('listitem');
+    await cards.first().waitFor();
+    await expect(page.getByRole('table', { name: 'All activities' }).count()).resolves.toBe(0);
     const count = await cards.count();
     expect(count).toBeGreaterThan(5);
     expect(count).toBeLessThan(60);
@@ -95,6 +97,8 @@ describe('on a phone', () => {
     const page = await openOnPhone('/#/activities');
     const filters = page.getByRole('form', { name: 'Filter activities' });
     const toggle = filters.getByRole('button', { name: 'Filters' });
+    // The toggle appears once the page has heard the media query change from the desktop size it opened at.
+    await toggle.waitFor();
     await expect(filters.getByLabel('From', { exact: true }).isVisible()).resolves.toBe(false);
     await toggle.click();
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
