@@ -21,6 +21,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
 import { getResponse } from 'msw';
+import type { Logger } from '../core/logger.ts';
 import { createDemoCloud, type DemoCloud } from '../demo/demoCloud.ts';
 import type { DemoSize } from '../demo/demoDataset.ts';
 import { DEMO_CLOUD_PATH } from '../demo/demoDefaults.ts';
@@ -162,8 +163,11 @@ export function createAppRoutes(
     /** Serve the built-in demo cloud (default); a server syncing a real cloud does not. */
     serveDemo?: boolean;
     mounts?: Record<string, Hono>;
+    /** Where an internal error's details go; the browser is told only that something went wrong. */
+    log?: Logger;
   },
 ) {
+  const log = options.log ?? { warn: (message: string) => console.error(message) };
   const demo = createDemoCloud({ now: options.now ?? Date.now, size: options.demoSize ?? 'full' });
   const staticFiles = (dir: string) =>
     serveStatic<{ Bindings: HttpBindings }>({
@@ -198,7 +202,9 @@ export function createAppRoutes(
   );
   // Nothing internal reaches the browser; the log keeps it.
   app.onError((error, c) => {
-    console.error(error);
+    log.warn(
+      `${c.req.method} ${c.req.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return json(c, 500, 'internal', 'Something went wrong on the server');
   });
   return {

@@ -263,6 +263,14 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
           502,
         );
       }
+      // Any other answer (a 5xx, a malformed body): what it said goes to the log, not the browser.
+      if (isCloudError(error)) {
+        deps.log.warn(`Sign-in: the auth server failed: ${String(error)}`);
+        return c.json(
+          { error: 'auth_failed', message: "The cloud's auth server failed to answer; try again later" },
+          502,
+        );
+      }
       throw error;
     }
     setSetting(db, 'cloud.refreshToken', accepted);

@@ -78,7 +78,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     db,
     clock,
     throttled: false,
-    sync: (trigger) => {
+    sync: async (trigger) => {
       client ??= createCloudClient({
         apiUrl: cloudUrl.api,
         authUrl: cloudUrl.auth,
@@ -87,7 +87,10 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
         timers: { clock, sleep: deps.sleep },
         credentials: settingsCredentials(db),
       });
-      return performBrokerSync({ db, cloud: client, clock, emit, log }, trigger);
+      const result = await performBrokerSync({ db, cloud: client, clock, emit, log }, trigger);
+      // The operator's record: every browser is told on the event stream, the log keeps it too.
+      if (!result.success) log.warn(`Sync (${trigger}) failed: ${result.message}`);
+      return result;
     },
   });
   const scheduler = createSyncScheduler({
@@ -136,6 +139,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     serveDemo: !config.apiUrl,
     ...(deps.demoSize ? { demoSize: deps.demoSize } : {}),
     mounts: { '/api': api, '/signin': auth.routes },
+    log,
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Parameters<typeof listen>[0];
   const listening = await listen(server, config.host, config.port);

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, createAppRoutes, startAppServer } from '../../src/server/appServer.ts';
 import { precompress } from '../../src/server/precompress.ts';
@@ -95,6 +96,26 @@ describe('static files', () => {
     }
     const post = await fetch(new URL('/index.html', server.url), { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
+  });
+
+  it('answers an internal error with a generic 500, the details in its log only', async () => {
+    const DETAIL = 'SqliteError: database disk image is malformed (/data/folio.sqlite)';
+    const failing = new Hono().get('/broken', () => {
+      throw new Error(DETAIL);
+    });
+    const logged: string[] = [];
+    const { app } = createAppRoutes({
+      distDir: dist,
+      host: '127.0.0.1',
+      mounts: { '/api': failing },
+      log: { warn: (message) => logged.push(message) },
+    });
+    const local = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 1 } } };
+    const response = await app.request('http://localhost/api/broken', undefined, local);
+    expect(response.status).toBe(500);
+    const said = await response.text();
+    expect(JSON.parse(said)).toEqual({ error: 'internal', message: 'Something went wrong on the server' });
+    expect(logged.join('\n')).toContain(`GET /api/broken failed: Error: ${DETAIL}`);
   });
 });
 

@@ -8,9 +8,11 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { HttpResponse, http } from 'msw';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_SYNC_INTERVAL_MS } from '../../src/core/syncScheduler.ts';
 import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
+import { serveHandlers } from '../../src/demo/serveHandlers.ts';
 import { startAppServer } from '../../src/server/appServer.ts';
 import { createServerAuth } from '../../src/server/serverAuth.ts';
 import { ConfigError, readServerConfig } from '../../src/server/serverConfig.ts';
@@ -376,6 +378,74 @@ describe('server mode on a cloud of its choosing', () => {
       expect(state).toMatchObject({ signedIn: true, cloud: { apiUrl, authUrl: apiUrl } });
       expect(((await (await fetch(`${server.url}/api/accounts`)).json()) as unknown[]).length).toBe(5);
       expect((await fetch(`${server.url}/demo-cloud/api/v1/user/me`)).status).toBe(404);
+    } finally {
+      await cloud.close();
+    }
+  });
+});
+
+describe('server mode when things fail', () => {
+  // The cloud's retries and backoff without their waits; a scheduled sync fired by hand.
+  const scheduled: (() => unknown)[] = [];
+  const quick = useSyncServers({
+    sleep: () => Promise.resolve(),
+    setTimer: (fire) => {
+      scheduled.push(fire);
+      return () => undefined;
+    },
+  });
+
+  it('tells the browser only what it can act on, keeps the details in its log, and never logs a token', async () => {
+    const TYPED = 'typed-refresh-token-7f3a';
+    const ROTATED = 'rotated-refresh-token-91c2';
+    const DETAIL = 'pg: connection to 10.0.3.7:5432 refused';
+    let authFails = true;
+    // A cloud that fails in its own words: first the auth server, then every API call.
+    const cloud = await serveHandlers([
+      http.post('*/auth/v1/token', () =>
+        authFails
+          ? HttpResponse.json({ error: 'internal', message: DETAIL }, { status: 500 })
+          : HttpResponse.json({
+              access_token: 'access',
+              token_type: 'bearer',
+              expires_in: 3600,
+              refresh_token: ROTATED,
+            }),
+      ),
+      http.all('*/api/v1/*', () => HttpResponse.json({ error: 'internal', message: DETAIL }, { status: 500 })),
+    ]);
+    try {
+      const server = await quick.start({ apiUrl: cloud.url, authUrl: cloud.url });
+      const signIn = () =>
+        fetch(`${server.url}/api/session`, {
+          method: 'PUT',
+          body: JSON.stringify({ refreshToken: TYPED }),
+          headers: { 'content-type': 'application/json' },
+        });
+      const refused = await signIn();
+      expect(refused.status).toBe(502);
+      const said = await refused.text();
+      expect(JSON.parse(said)).toMatchObject({ error: 'auth_failed' });
+      expect(said).not.toContain(DETAIL);
+
+      // Signed in, then the sync fails: the history says it failed, not how the cloud's database is.
+      authFails = false;
+      expect((await signIn()).status).toBe(202);
+      await server.runner.settled();
+      scheduled.at(-1)?.();
+      await server.runner.settled();
+      const answers = await Promise.all(
+        ['/api/connect/state', '/api/import-runs', '/api/accounts'].map(async (path) =>
+          (await fetch(`${server.url}${path}`)).text(),
+        ),
+      );
+      for (const answer of answers) expect(answer).not.toContain(DETAIL);
+
+      const logged = quick.logged.join('\n');
+      expect(logged).toContain('Sign-in: the auth server failed');
+      expect(logged).toContain('Sync (auto) failed');
+      expect(logged).toContain(DETAIL);
+      for (const token of [TYPED, ROTATED]) expect(logged).not.toContain(token);
     } finally {
       await cloud.close();
     }

@@ -18,6 +18,8 @@ export interface SyncServers {
   /** The temporary folder the servers live in. */
   dir(): string;
   dataDirOf(server: SyncServer): string;
+  /** What the servers logged, in order. */
+  logged: string[];
 }
 
 export function useSyncServers(
@@ -25,6 +27,7 @@ export function useSyncServers(
 ): SyncServers {
   let dir = '';
   const started = new Map<SyncServer, string>();
+  const logged: string[] = [];
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'folio-servers-'));
     mkdirSync(join(dir, 'dist'));
@@ -54,7 +57,7 @@ export function useSyncServers(
         sleep: options.sleep ?? systemSleep,
         // No schedule fires unless the test fires it: a test has no 4 hours to wait.
         setTimer: options.setTimer ?? (() => () => undefined),
-        log: { warn: () => undefined },
+        log: { warn: (message) => logged.push(message) },
         demoSize: 'small',
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       });
@@ -63,5 +66,6 @@ export function useSyncServers(
     },
     dir: () => dir,
     dataDirOf: (server) => started.get(server) ?? '',
+    logged,
   };
 }

@@ -16,6 +16,7 @@ import { APPLICATION_ID, latestVersion, migrations } from '../../src/storage/mig
 import { idbReader, idbWriter } from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 import { listAccounts, listHoldings, listSyncRuns } from '../../src/storage/views.ts';
+import type { HttpClient } from '../../src/transport/http.ts';
 import { createSyncHost } from '../../sw/syncHost.ts';
 import { fakeTime } from '../support/fakeTime.ts';
 import { handlerHttp } from '../support/handlerHttp.ts';
@@ -33,6 +34,18 @@ let other: DemoCloud;
 let broadcasts: Broadcast[];
 let online: boolean;
 let host: ReturnType<typeof createSyncHost>;
+/** Every request the host sent, with the body of its answer when one came. */
+let exchanges: { url: string; body: string; answer: string | null }[];
+
+const recorded =
+  (client: HttpClient): HttpClient =>
+  async (request) => {
+    const exchange = { url: request.url, body: request.body ?? '', answer: null as string | null };
+    exchanges.push(exchange);
+    const response = await client(request);
+    exchange.answer = response.body;
+    return response;
+  };
 
 beforeEach(() => {
   // A fresh browser profile for each test.
@@ -42,16 +55,19 @@ beforeEach(() => {
   demo = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
   other = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
   broadcasts = [];
+  exchanges = [];
   online = true;
   host = createSyncHost({
     sqlJs: () => sqlJs,
     clock: time.clock,
     sleep: time.sleep,
-    http: handlerHttp({
-      [APP]: demo.handlers,
-      [OTHER]: other.handlers,
-      [DOWN]: [http.all('*', () => HttpResponse.error())],
-    }),
+    http: recorded(
+      handlerHttp({
+        [APP]: demo.handlers,
+        [OTHER]: other.handlers,
+        [DOWN]: [http.all('*', () => HttpResponse.error())],
+      }),
+    ),
     fetch: () => Promise.reject(new Error('No server in these tests')),
     locks: memoryLocks(),
     isOnline: () => online,
@@ -131,6 +147,36 @@ describe('sync host', () => {
     // Both clouds' data, each in its own file.
     expect((await saved(databaseKey(signIn.cloud))).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
     expect((await saved('db:demo')).get('SELECT COUNT(*) AS n FROM accounts')).toEqual({ n: 5 });
+  });
+
+  it('sends each refresh token only to the auth server that issued it, also when the cloud changes mid-sync', async () => {
+    demo.setScenario({ pageDelayMs: 30, maxPageSize: 20 });
+    const first = send({ type: 'sync', trigger: 'auto' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await send(signIn);
+    await first;
+    // Mid-sync again, back to the demo cloud; then one more sync of it.
+    const second = send({ type: 'sync', trigger: 'manual' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await send({ type: 'use-demo' });
+    await second;
+    await send({ type: 'sync', trigger: 'manual' });
+
+    // Whose each token is: typed for a cloud, or issued by its auth server.
+    const owner = new Map<string, string>([[signIn.refreshToken, OTHER]]);
+    for (const { url, answer } of exchanges) {
+      const issued = answer?.match(/"refresh_token":"([^"]+)"/)?.[1];
+      if (issued) owner.set(issued, new URL(url).origin);
+    }
+    const carried = exchanges.flatMap(({ url, body }) => {
+      const token = body.match(/"refresh_token":"([^"]+)"/)?.[1];
+      return token ? [{ to: new URL(url).origin, path: new URL(url).pathname, owner: owner.get(token) ?? APP }] : [];
+    });
+    expect(new Set(carried.map(({ to }) => to))).toEqual(new Set([APP, OTHER]));
+    expect(carried.filter(({ to, path, owner }) => to !== owner || !path.endsWith('/auth/v1/token'))).toEqual([]);
+    // And never in a URL.
+    const tokens = [...owner.keys()];
+    expect(exchanges.filter(({ url }) => tokens.some((token) => url.includes(token)))).toEqual([]);
   });
 
   it('keeps a sign-in only when the cloud accepted it, and says which field was wrong', async () => {
