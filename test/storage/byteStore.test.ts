@@ -8,7 +8,14 @@ import 'fake-indexeddb/auto';
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_SIZE, idbReader, idbWriter, StaleCopyError, savedVersion } from '../../src/storage/sqljs/byteStore.ts';
+import {
+  CHUNK_SIZE,
+  idbReader,
+  idbWriter,
+  StaleCopyError,
+  StorageFullError,
+  savedVersion,
+} from '../../src/storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
 
 const sqlJs = initSqlJs();
@@ -130,6 +137,55 @@ describe('the chunked file store', () => {
     await db.persist();
     await expect(stale.save(new Uint8Array(10))).rejects.toBeInstanceOf(StaleCopyError);
     expect(await savedVersion('atomic', store)).toBe(3);
+  });
+
+  it('a save refused for want of room changes nothing, says why, and the next save writes all since the last', async () => {
+    const base = createStore('folio-sync', 'files');
+    let full = false;
+    // As Chromium does at a full quota: the writes are taken, then the transaction aborts with
+    // QuotaExceededError when it would commit.
+    const store: UseStore = (mode, callback) =>
+      base(mode, (objects) =>
+        callback(
+          new Proxy(objects, {
+            get(target, name) {
+              if (name === 'put' && full) {
+                return (value: unknown, key?: IDBValidKey) => {
+                  const request = target.put(value, key);
+                  if (!(value instanceof Uint8Array)) {
+                    Object.defineProperty(target.transaction, 'error', {
+                      value: new DOMException('', 'QuotaExceededError'),
+                    });
+                    target.transaction.abort();
+                  }
+                  return request;
+                };
+              }
+              const value = Reflect.get(target, name, target);
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          }),
+        ),
+      );
+    const db = await bigDatabase('full', 8000, store);
+    full = true;
+    db.run("UPDATE platforms SET name = 'first' WHERE id = 'P000010'");
+    const refused = db.persist();
+    await expect(refused).rejects.toBeInstanceOf(StorageFullError);
+    await expect(refused).rejects.toThrow("this browser has no room left for Folio Sync's data");
+    expect(await savedVersion('full', store)).toBe(1);
+    const saved = async () => openSqlJsDatabase(await sqlJs, idbReader('full', store));
+    expect((await saved()).get("SELECT name FROM platforms WHERE id = 'P000010'")).not.toEqual({ name: 'first' });
+
+    // Room again: the next save, of another change in another chunk, holds both.
+    full = false;
+    db.run("UPDATE platforms SET name = 'second' WHERE id = 'P007990'");
+    await db.persist();
+    expect(await savedVersion('full', store)).toBe(2);
+    expect((await saved()).all("SELECT name FROM platforms WHERE id IN ('P000010', 'P007990') ORDER BY id")).toEqual([
+      { name: 'first' },
+      { name: 'second' },
+    ]);
   });
 
   it('drops the chunks past the end when the file shrinks', async () => {

@@ -48,6 +48,26 @@ export class StaleCopyError extends Error {
   override readonly name = 'StaleCopyError';
 }
 
+/**
+ * The browser refused a save for want of room (IndexedDB's QuotaExceededError). Nothing of the
+ * file changed: the writer keeps its copy and its last saved version, so the next save writes
+ * everything since that one.
+ */
+export class StorageFullError extends Error {
+  override readonly name = 'StorageFullError';
+}
+
+/** Why a transaction was abandoned, in words a user can act on where there are some. */
+function abortReason(error: DOMException | null): Error {
+  if (error?.name === 'QuotaExceededError') {
+    return new StorageFullError(
+      "this browser has no room left for Folio Sync's data. Free some space; the next sync saves it",
+      { cause: error },
+    );
+  }
+  return error ?? new StaleCopyError('The save was abandoned');
+}
+
 /** The IndexedDB database and object store every Folio Sync file lives in. */
 const fileStore = (): UseStore => createStore('folio-sync', 'files');
 
@@ -66,7 +86,7 @@ function transact<T>(
         let value: T;
         const transaction = objects.transaction;
         transaction.oncomplete = () => resolve(value);
-        transaction.onabort = () => reject(transaction.error ?? new StaleCopyError('The save was abandoned'));
+        transaction.onabort = () => reject(abortReason(transaction.error));
         body(objects, (result) => {
           value = result;
         });
