@@ -22,8 +22,14 @@ export interface Chromium {
   open(path?: string): Promise<Page>;
   /** Uncaught errors and Content-Security-Policy violations in any page of the test; checked empty after each test. */
   errors: string[];
-  /** Kills the browser with SIGKILL (no chance to save or clean up), then starts it again on the same profile. */
-  crashAndRestart(): Promise<void>;
+  /**
+   * Kills the browser with SIGKILL (no chance to save or clean up), then starts it again on the
+   * same profile. `arm` chooses the moment: it is handed the kill, to call when it likes (at once
+   * by default).
+   */
+  crashAndRestart(arm?: (kill: () => void) => void): Promise<void>;
+  /** The profile's folder, where the browser keeps the app's storage. */
+  profileDir(): string;
 }
 
 /** Registers the hooks that give each test its own Chromium profile on the app at `baseUrl()`. */
@@ -41,13 +47,14 @@ export function useChromium(baseUrl: () => string): Chromium {
     profile = mkdtempSync(join(tmpdir(), 'folio-e2e-profile-'));
     await launch();
   });
-  browser.crashAndRestart = async () => {
+  browser.crashAndRestart = async (arm = (kill) => kill()) => {
     const closed = new Promise((resolve) => browser.context.once('close', resolve));
     // Every process of this profile's browser: its command line names the profile.
-    spawnSync('pkill', ['-KILL', '-f', '--', `--user-data-dir=${profile}`]);
+    arm(() => spawnSync('pkill', ['-KILL', '-f', '--', `--user-data-dir=${profile}`]));
     await closed;
     await launch();
   };
+  browser.profileDir = () => profile;
   afterEach(async () => {
     await browser.context.close();
     rmSync(profile, { recursive: true, force: true });
