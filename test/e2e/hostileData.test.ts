@@ -1,7 +1,7 @@
 /**
  * Cloud text is shown as text. A cloud whose account, symbol and activity texts carry markup,
  * script and a reordering mark is signed in to from Settings and synced; every page then shows
- * those texts literally, nothing runs (no dialog, no page error, no CSP violation: the
+ * those texts literally (the mark as �, so it cannot reorder what is shown), nothing runs (no dialog, no page error, no CSP violation: the
  * Content-Security-Policy would refuse inline script anyway), and the source never hands cloud
  * text to innerHTML. Stored as text: test/reliability/hostileCloud.test.ts.
  */
@@ -66,7 +66,9 @@ describe('hostile cloud text', () => {
       await page.getByText(`${MARKUP} TFSA`).filter({ visible: true }).first().waitFor();
     }
     await page.getByText(MARKUP, { exact: true }).first().waitFor();
-    await page.getByText('Bought \u202egnp.exe').first().waitFor();
+    // The reordering mark is shown as �: "gnp.exe" cannot be drawn as "exe.png".
+    await page.getByText('Bought \ufffdgnp.exe').first().waitFor();
+    await expect(page.evaluate(() => document.body.innerText.includes('\u202e'))).resolves.toBe(false);
     // Nothing ran: no dialog, no global set, no element the markup would have made.
     expect(dialogs).toEqual([]);
     await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();

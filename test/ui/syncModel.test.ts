@@ -110,6 +110,9 @@ describe('sync model', () => {
       kind: 'syncing',
       progress: { accountName: 'RRSP', accountNumber: 2, accountCount: 3, activities: 1520 },
     });
+    // A name from the cloud cannot reorder what is shown (src/ui/format/showable.ts).
+    worker.broadcast({ type: 'broker:sync-progress', payload: progress('RRSP \u202egnp.exe', 2, 500) });
+    expect(m.sync.status.value).toMatchObject({ progress: { accountName: 'RRSP \ufffdgnp.exe' } });
     worker.broadcast({ type: 'db:changed', payload: { key: 'db:demo', version: 3 } });
     expect(m.reloads()).toBe(1);
     const failed = account('FAILED');

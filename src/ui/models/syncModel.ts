@@ -3,10 +3,12 @@
  * tab, and what this tab asked for. It owns "syncing" (the worker's word, from its broadcasts and
  * its status replies) and derives the one status every page shows (syncStatus.ts).
  */
+
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { NewAccount, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
+import { showable } from '../format/showable.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import type { Ticker } from './nowModel.ts';
 import { deriveStatus, type OverallProgress, type SyncStatus } from './syncStatus.ts';
@@ -111,17 +113,23 @@ export function createSyncModel({
         const { accountId, accountName, accountNumber, accountCount, activitiesFetched } = message.payload;
         fetched.set(accountId, activitiesFetched);
         const activities = [...fetched.values()].reduce((sum, n) => sum + n, 0);
-        progress.value = { accountName, accountNumber, accountCount, activities };
+        progress.value = { accountName: showable(accountName), accountNumber, accountCount, activities };
         syncing.value = true;
         break;
       }
       case 'broker:sync-error':
         // A save that failed is the one failure the database cannot record: it is said here.
-        if (message.payload.code === 'save-failed') notice.value = message.payload.error;
+        if (message.payload.code === 'save-failed') notice.value = showable(message.payload.error);
         break;
       case 'broker:sync-complete':
         ended();
-        if (announcesNewAccounts(message.payload)) newAccounts.value = message.payload.newAccounts;
+        if (announcesNewAccounts(message.payload)) {
+          newAccounts.value = message.payload.newAccounts.map((account) => ({
+            ...account,
+            name: showable(account.name),
+            institutionName: account.institutionName && showable(account.institutionName),
+          }));
+        }
         break;
       case 'db:changed':
         onDataChanged();
@@ -171,7 +179,7 @@ export function createSyncModel({
         }
         return result;
       } catch (error) {
-        notice.value = error instanceof Error ? error.message : String(error);
+        notice.value = showable(error instanceof Error ? error.message : String(error));
         return null;
       } finally {
         waiting.delete(stop);
@@ -185,7 +193,7 @@ export function createSyncModel({
         // A tab opened mid-sync hears no start: the worker's word sets it.
         syncing.value = now.syncing;
       } catch (error) {
-        notice.value = error instanceof Error ? error.message : String(error);
+        notice.value = showable(error instanceof Error ? error.message : String(error));
       }
     },
   };
