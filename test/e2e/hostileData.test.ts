@@ -24,6 +24,11 @@ cloud.accounts = [
       cloudTrade('a2', '2026-11-03', { description: 'Bought \u202egnp.exe' }),
     ],
   },
+  {
+    id: 'acc-2',
+    name: `Long${'n'.repeat(200_000)}`,
+    activities: [cloudTrade('b1', '2026-11-04', { description: `Long${'d'.repeat(200_000)}` })],
+  },
 ];
 let served: HandlerServer;
 beforeAll(async () => {
@@ -69,6 +74,21 @@ describe('hostile cloud text', () => {
     // The reordering mark is shown as �: "gnp.exe" cannot be drawn as "exe.png".
     await page.getByText('Bought \ufffdgnp.exe').first().waitFor();
     await expect(page.evaluate(() => document.body.innerText.includes('\u202e'))).resolves.toBe(false);
+    // A name and a description of 200,000 characters with no space take a few lines at most, on
+    // every page, and nothing scrolls sideways.
+    for (const link of ['Connect', 'Accounts', 'Holdings', 'Activities']) {
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: new RegExp(`^${link}`) })
+        .click();
+      await page.getByRole('heading', { level: 1, name: link }).waitFor();
+      const size = await page.evaluate(() => {
+        const root = document.scrollingElement ?? document.documentElement;
+        return { sideways: root.scrollWidth - root.clientWidth, height: root.scrollHeight };
+      });
+      // A page of two accounts stays a page or two tall: the name is cut to a few lines.
+      expect({ link, ...size, height: size.height <= 2000 }).toEqual({ link, sideways: 0, height: true });
+    }
     // Nothing ran: no dialog, no global set, no element the markup would have made.
     expect(dialogs).toEqual([]);
     await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();

@@ -5,7 +5,7 @@
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { openSqlJsDatabase } from '../../src/storage/sqljs/sqlJsDatabase.ts';
-import { showable, showableDatabase } from '../../src/ui/format/showable.ts';
+import { MAX_SHOWN, showable, showableDatabase } from '../../src/ui/format/showable.ts';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 
@@ -17,6 +17,21 @@ describe('showable text', () => {
     }
     expect(showable('שלום\u200f (TFSA)')).toBe('שלום\u200f (TFSA)');
     expect(showable('<b>VFV</b> & co')).toBe('<b>VFV</b> & co');
+  });
+
+  it('cuts a text longer than any real name to a few lines, and never an id', async () => {
+    const long = `Long${'n'.repeat(200_000)}`;
+    expect(showable(long)).toHaveLength(MAX_SHOWN);
+    expect(showable(long).endsWith('…')).toBe(true);
+    expect(showable('n'.repeat(MAX_SHOWN))).toBe('n'.repeat(MAX_SHOWN));
+    const sqlJs = await initSqlJs();
+    const db = showableDatabase(await openSqlJsDatabase(sqlJs, { load: () => Promise.resolve(undefined) }));
+    const row = db.get<{ id: string; accountId: string; name: string }>('SELECT ? AS id, ? AS accountId, ? AS name', [
+      long,
+      long,
+      long,
+    ]);
+    expect(row).toEqual({ id: long, accountId: long, name: showable(long) });
   });
 
   it('applies to every text read from the page copy, and leaves numbers and nulls alone', async () => {

@@ -3,18 +3,29 @@
  * input"): the invisible controls that embed, override or isolate a direction would let a name
  * pass for another ("Bought \u202Egnp.exe" is drawn "Bought exe.png"), so they are shown as �,
  * as the CLI does. Marks (LRM, RLM) stay: right-to-left text needs them and they cannot reverse
- * a word. The database keeps what the cloud sent.
+ * a word. A text of hundreds of thousands of characters is cut to a few lines' worth. The
+ * database keeps what the cloud sent.
  */
 import type { SqlDatabase, SqlParams, SqlRow } from '../../storage/sqlDatabase.ts';
 
 const STEERING = /[\u202A-\u202E\u2066-\u2069]/g;
 
-export const showable = (text: string): string => text.replace(STEERING, '\uFFFD');
+/** Longer than any real name or description: the rest of a longer one is cut, so it cannot fill a page. */
+export const MAX_SHOWN = 500;
+
+export function showable(text: string): string {
+  const shown = text.replace(STEERING, '\uFFFD');
+  return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN - 1)}…` : shown;
+}
+
+/** Ids are not shown: they go back to the worker whole (a review decision names its activity). */
+const isId = (column: string) => column === 'id' || column.endsWith('Id');
 
 function showableRow<Row extends SqlRow>(row: Row): Row {
   const shown: SqlRow = {};
-  for (const [column, value] of Object.entries(row))
-    shown[column] = typeof value === 'string' ? showable(value) : value;
+  for (const [column, value] of Object.entries(row)) {
+    shown[column] = typeof value === 'string' && !isId(column) ? showable(value) : value;
+  }
   return shown as Row;
 }
 

@@ -31,12 +31,14 @@ function Cells({ activity }: { activity: ActivityView }) {
   return (
     <>
       <td>{formatDate(activity.date)}</td>
-      <td>{activity.accountName}</td>
+      <td class="account" title={activity.accountName}>
+        {activity.accountName}
+      </td>
       <td>
         {activity.type}
         {activity.needsReview && <span class="badge badge-needs-review">Needs Review</span>}
       </td>
-      <td>{activity.symbol}</td>
+      <td class="symbol">{activity.symbol}</td>
       <td class="num">{formatQuantity(activity.quantity)}</td>
       <td class="num">{formatMoney(activity.amount, activity.currency)}</td>
       <td title={activity.description ?? undefined}>{activity.description}</td>
