@@ -72,6 +72,16 @@ describe('sync words', () => {
     expect(accountProblem({ lastError: null, lastErrorCode: null })).toBeNull();
   });
 
+  it('says the wait a 429 asked for when the whole sync was refused, too', () => {
+    const refused = (detail: string) => statusHeadline({ kind: 'failed', code: 'rate-limited', detail });
+    expect(refused('Rate limited by the cloud: it asks to wait 5 min')).toBe(
+      'The cloud asked Folio Sync to slow down; try again in 5 min',
+    );
+    expect(refused('Rate limited by the cloud')).toBe(
+      'The cloud asked Folio Sync to slow down; try again in a few minutes',
+    );
+  });
+
   it('headlines each status', () => {
     expect(statusHeadline({ kind: 'offline' })).toBe("You're offline; it will sync when you're back");
     expect(statusHeadline({ kind: 'unreachable' })).toMatch(/^The cloud can't be reached.+come back to the app$/);

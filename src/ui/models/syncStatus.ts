@@ -73,15 +73,23 @@ export const toneOf = (status: SyncStatus): Tone =>
 
 const count = new Intl.NumberFormat('en-US');
 
-/** A whole-sync failure in words a user can act on, by its code. */
-function failedHeadline(code: string): string {
+/** How long a 429 asked to wait, as the cloud client wrote it into the message (transport/cloudJson.ts). */
+const askedWait = (message: string | null): string | null => message?.match(/it asks to wait (.+)$/)?.[1] ?? null;
+
+const slowDown = (message: string | null): string => {
+  const wait = askedWait(message);
+  return `The cloud asked Folio Sync to slow down; try again ${wait ? `in ${wait}` : 'in a few minutes'}`;
+};
+
+/** A whole-sync failure in words a user can act on, by its code (and a 429's wait, from its message). */
+function failedHeadline(code: string, detail: string | null): string {
   switch (code) {
     case 'server-error':
       return 'The cloud had a problem answering; your data here is safe. Try again later';
     case 'malformed-response':
       return 'The cloud sent an answer Folio Sync could not read; nothing of it was saved';
     case 'rate-limited':
-      return 'The cloud asked Folio Sync to slow down; try again in a few minutes';
+      return slowDown(detail);
     case 'connection-lost':
     case 'timeout':
       return 'The connection to the cloud dropped during the sync; the next one picks up from there';
@@ -114,7 +122,7 @@ export function statusHeadline(status: SyncStatus, serverMode = false): string {
         ? "The cloud can't be reached right now; the server tries again on its schedule"
         : "The cloud can't be reached right now; it will try again when you come back to the app";
     case 'failed':
-      return failedHeadline(status.code);
+      return failedHeadline(status.code, status.detail);
     case 'attention': {
       const n = status.accounts.length;
       return `${count.format(n)} account${n === 1 ? ' needs' : 's need'} attention`;
@@ -135,10 +143,8 @@ export function accountProblem(account: Pick<AccountView, 'lastError' | 'lastErr
   const message = account.lastError;
   if (message === null) return null;
   switch (account.lastErrorCode) {
-    case 'rate-limited': {
-      const wait = message.match(/it asks to wait (.+)$/)?.[1];
-      return `The cloud asked Folio Sync to slow down; try again ${wait ? `in ${wait}` : 'in a few minutes'}`;
-    }
+    case 'rate-limited':
+      return slowDown(message);
     case 'pagination-stuck':
       return 'The cloud kept sending the same page of activities, so the sync stopped; what came before is kept';
     case 'too-many-pages':
@@ -205,9 +211,9 @@ function outcomesOf(result: unknown): StoredOutcome[] {
 }
 
 /** "5,717 new activities from 4 accounts; 1 needs review": a finished sync in one line. */
-export function syncSummary(row: Pick<SyncHistoryRow, 'errorCode' | 'result'>): string {
+export function syncSummary(row: Pick<SyncHistoryRow, 'errorCode' | 'message' | 'result'>): string {
   if (row.errorCode !== null) {
-    return row.errorCode === 'network' ? "The cloud couldn't be reached" : failedHeadline(row.errorCode);
+    return row.errorCode === 'network' ? "The cloud couldn't be reached" : failedHeadline(row.errorCode, row.message);
   }
   const outcomes = outcomesOf(row.result);
   const inserted = outcomes.reduce((sum, outcome) => sum + outcome.inserted, 0);
