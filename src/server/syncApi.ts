@@ -266,10 +266,10 @@ export function createSyncApi(deps: SyncApiDeps): Hono {
       // Any other answer (a 5xx, a malformed body): what it said goes to the log, not the browser.
       if (isCloudError(error)) {
         deps.log.warn(`Sign-in: the auth server failed: ${String(error)}`);
-        return c.json(
-          { error: 'auth_failed', message: "The cloud's auth server failed to answer; try again later" },
-          502,
-        );
+        const message = isCloudError(error, 'request-rejected')
+          ? "The cloud's auth server refused the sign-in request; check the server's FOLIO_AUTH_URL"
+          : "The cloud's auth server failed to answer; try again later";
+        return c.json({ error: 'auth_failed', message }, 502);
       }
       throw error;
     }

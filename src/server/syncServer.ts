@@ -78,7 +78,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
     db,
     clock,
     throttled: false,
-    sync: async (trigger) => {
+    sync: (trigger) => {
       client ??= createCloudClient({
         apiUrl: cloudUrl.api,
         authUrl: cloudUrl.auth,
@@ -87,10 +87,7 @@ export async function startSyncServer(deps: SyncServerDeps): Promise<SyncServer>
         timers: { clock, sleep: deps.sleep },
         credentials: settingsCredentials(db),
       });
-      const result = await performBrokerSync({ db, cloud: client, clock, emit, log }, trigger);
-      // The operator's record: every browser is told on the event stream, the log keeps it too.
-      if (!result.success) log.warn(`Sync (${trigger}) failed: ${result.message}`);
-      return result;
+      return performBrokerSync({ db, cloud: client, clock, emit, log }, trigger);
     },
   });
   const scheduler = createSyncScheduler({

@@ -16,7 +16,6 @@ import { type ByteStore, idbReader } from '../storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../storage/sqljs/sqlJsDatabase.ts';
 import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
-import { showableDatabase } from './format/showable.ts';
 import { createActivitiesModel } from './models/activitiesModel.ts';
 import { createBackupModel } from './models/backupModel.ts';
 import { createInstallPrompt, createOnline, createRoute } from './models/browserModels.ts';
@@ -66,9 +65,7 @@ const readerOf = (key: string): ByteStore => {
   readers.set(key, reader);
   return reader;
 };
-const data = createDataModel(async () =>
-  showableDatabase(await openSqlJsDatabase(await sqlJs, readerOf(await currentDatabaseKey()))),
-);
+const data = createDataModel(async () => openSqlJsDatabase(await sqlJs, readerOf(await currentDatabaseKey())));
 const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),

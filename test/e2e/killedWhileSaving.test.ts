@@ -12,6 +12,7 @@ import { allActivitiesLine, useBrowserApp } from './support/browserApp.ts';
 
 // The full history: a first sync whose save is megabytes, long enough to be cut.
 const app = useBrowserApp({ demoSize: 'full' });
+const PAGE_SIZE = 100;
 
 /** Where Chromium keeps the origin's IndexedDB (one LevelDB for all its databases). */
 function indexedDbDir(profile: string): string {
@@ -21,14 +22,31 @@ function indexedDbDir(profile: string): string {
   return join(root, dir);
 }
 
+/** The synced accounts whose last page of activities the demo cloud has not yet been asked for. */
+function unfetchedAccounts(): number {
+  const asked = new Map<string, number>();
+  for (const { path } of app.server.demo.requests) {
+    const found = path.match(/accounts\/([^/]+)\/activities\?(.*)$/);
+    if (!found) continue;
+    const offset = Number(new URLSearchParams(found[2]).get('offset'));
+    asked.set(found[1] ?? '', Math.max(asked.get(found[1] ?? '') ?? 0, offset));
+  }
+  return app.server.demo
+    .dataset()
+    .accounts.filter((account) => account.plan.syncEnabled)
+    .filter((account) => (asked.get(account.plan.id) ?? -1) + PAGE_SIZE < account.activities.length).length;
+}
+
 describe('the browser killed inside a save', () => {
   it('leaves one whole version of the file, and the next sync completes exactly', async () => {
     // Pages small and a little slow: the last account takes long enough to start watching in.
-    app.server.demo.setScenario({ pageDelayMs: 30, maxPageSize: 100 });
+    app.server.demo.setScenario({ pageDelayMs: 30, maxPageSize: PAGE_SIZE });
     const first = await app.open('/');
     await first.locator('.status-line', { hasText: /Syncing account 4 of 4/ }).waitFor({ timeout: 60_000 });
+    expect(unfetchedAccounts()).toBeGreaterThan(0);
     const dir = indexedDbDir(app.profileDir());
     let landed: string | null = null;
+    let pagesLeft = -1;
     let watcher: FSWatcher | undefined;
     await app.crashAndRestart((kill) => {
       const fire = (what: string) => {
@@ -36,6 +54,7 @@ describe('the browser killed inside a save', () => {
         landed = what;
         kill();
         watcher?.close();
+        pagesLeft = unfetchedAccounts();
       };
       watcher = watch(dir, (_, name) => {
         if (name?.endsWith('.log')) fire(`a write to ${name}`);
@@ -44,6 +63,8 @@ describe('the browser killed inside a save', () => {
       setTimeout(() => fire('no write'), 60_000);
     });
     expect(landed).toMatch(/^a write to/);
+    // The kill came after the cloud had sent every account's last page: in the save, not before it.
+    expect(pagesLeft).toBe(0);
 
     // The cloud as it was; the app reopens on one whole version: the one before the save (the cut
     // sync is in the history as interrupted) or the one after (synced).

@@ -10,6 +10,7 @@ import { HttpResponse, http } from 'msw';
 import initSqlJs from 'sql.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDemoCloud, type DemoCloud } from '../../src/demo/demoCloud.ts';
+import { DEMO_REFRESH_TOKEN } from '../../src/demo/demoDefaults.ts';
 import { databaseKey } from '../../src/pwa/cloudSettings.ts';
 import type { Broadcast, Command } from '../../src/pwa/swProtocol.ts';
 import { APPLICATION_ID, latestVersion, migrations } from '../../src/storage/migrations.ts';
@@ -53,7 +54,8 @@ beforeEach(() => {
   time.set('2026-11-28T12:00:00.000Z');
   // What the host does, not how much it syncs: a few weeks of history each, not two years.
   demo = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
-  other = createDemoCloud({ now: () => time.clock.now(), size: 'small' });
+  // A millisecond ahead: the two clouds never issue the same token (it is made of a count and the time).
+  other = createDemoCloud({ now: () => time.clock.now() + 1, size: 'small' });
   broadcasts = [];
   exchanges = [];
   online = true;
@@ -150,27 +152,43 @@ describe('sync host', () => {
   });
 
   it('sends each refresh token only to the auth server that issued it, also when the cloud changes mid-sync', async () => {
+    // Small slow pages on both clouds: each sync lasts long enough to change clouds in.
     demo.setScenario({ pageDelayMs: 30, maxPageSize: 20 });
+    other.setScenario({ pageDelayMs: 30, maxPageSize: 20 });
+    /** Waits a little, and checks a sync is still running then. */
+    const midSync = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const types = broadcasts.map((message) => message.type);
+      expect(types.lastIndexOf('broker:sync-start')).toBeGreaterThan(types.lastIndexOf('broker:sync-complete'));
+    };
     const first = send({ type: 'sync', trigger: 'auto' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await midSync();
     await send(signIn);
     await first;
-    // Mid-sync again, back to the demo cloud; then one more sync of it.
+    // Mid-sync again, of the other cloud, back to the demo cloud; then one more sync of it.
+    time.advance(1000);
     const second = send({ type: 'sync', trigger: 'manual' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await midSync();
     await send({ type: 'use-demo' });
     await second;
+    time.advance(1000);
     await send({ type: 'sync', trigger: 'manual' });
 
-    // Whose each token is: typed for a cloud, or issued by its auth server.
-    const owner = new Map<string, string>([[signIn.refreshToken, OTHER]]);
+    // Whose each token is: typed for a cloud, or issued by its auth server (never by both).
+    const owner = new Map<string, string>([
+      [DEMO_REFRESH_TOKEN, APP],
+      [signIn.refreshToken, OTHER],
+    ]);
     for (const { url, answer } of exchanges) {
       const issued = answer?.match(/"refresh_token":"([^"]+)"/)?.[1];
-      if (issued) owner.set(issued, new URL(url).origin);
+      if (!issued) continue;
+      expect(owner.get(issued) ?? new URL(url).origin, issued).toBe(new URL(url).origin);
+      owner.set(issued, new URL(url).origin);
     }
     const carried = exchanges.flatMap(({ url, body }) => {
       const token = body.match(/"refresh_token":"([^"]+)"/)?.[1];
-      return token ? [{ to: new URL(url).origin, path: new URL(url).pathname, owner: owner.get(token) ?? APP }] : [];
+      const { origin, pathname } = new URL(url);
+      return token ? [{ to: origin, path: pathname, owner: owner.get(token) ?? 'nobody' }] : [];
     });
     expect(new Set(carried.map(({ to }) => to))).toEqual(new Set([APP, OTHER]));
     expect(carried.filter(({ to, path, owner }) => to !== owner || !path.endsWith('/auth/v1/token'))).toEqual([]);

@@ -19,4 +19,12 @@ describe('action', () => {
     await action.run(() => Promise.resolve(null));
     expect([action.busy.value, action.message.value]).toEqual([false, null]);
   });
+
+  it("says words that carry the cloud's through showable, success or failure", async () => {
+    const action = createAction();
+    await action.run(() => Promise.resolve('Signed in. TFSA \u202egnp.exe synced'));
+    expect(action.message.value).toBe('Signed in. TFSA \ufffdgnp.exe synced');
+    await action.run(() => Promise.reject(new Error('The cloud refused: \u202egnp.exe')));
+    expect(action.message.value).toBe('The cloud refused: \ufffdgnp.exe');
+  });
 });

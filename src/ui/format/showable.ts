@@ -6,7 +6,6 @@
  * a word. A text of hundreds of thousands of characters is cut to a few lines' worth. The
  * database keeps what the cloud sent.
  */
-import type { SqlDatabase, SqlParams, SqlRow } from '../../storage/sqlDatabase.ts';
 
 const STEERING = /[\u202A-\u202E\u2066-\u2069]/g;
 
@@ -15,32 +14,28 @@ export const MAX_SHOWN = 500;
 
 export function showable(text: string): string {
   const shown = text.replace(STEERING, '\uFFFD');
-  return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN - 1)}…` : shown;
+  if (shown.length <= MAX_SHOWN) return shown;
+  // Not between the two halves of a character outside the BMP.
+  const cut = shown.slice(0, MAX_SHOWN - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
 /** Ids are not shown: they go back to the worker whole (a review decision names its activity). */
-const isId = (column: string) => column === 'id' || column.endsWith('Id');
+const isId = (key: string) => key === 'id' || key.endsWith('Id');
 
-function showableRow<Row extends SqlRow>(row: Row): Row {
-  const shown: SqlRow = {};
-  for (const [column, value] of Object.entries(row)) {
-    shown[column] = typeof value === 'string' && !isId(column) ? showable(value) : value;
-  }
-  return shown as Row;
+/**
+ * What a view of the database read (src/storage/views.ts: rows, their parsed JSON, lists of
+ * them) with every text in it showable, but its ids. Applied to every view a page draws.
+ */
+export function showableView<T>(value: T): T {
+  return shown(value, '') as T;
 }
 
-/** The page's read-only copy, whose text comes out showable: every view reads through it. */
-export function showableDatabase(db: SqlDatabase): SqlDatabase {
-  return {
-    run: (sql, params) => db.run(sql, params),
-    all: <Row extends SqlRow>(sql: string, params?: SqlParams) => db.all<Row>(sql, params).map(showableRow),
-    get: <Row extends SqlRow>(sql: string, params?: SqlParams) => {
-      const row = db.get<Row>(sql, params);
-      return row && showableRow(row);
-    },
-    exec: (sql) => db.exec(sql),
-    transaction: (fn) => db.transaction(fn),
-    persist: () => db.persist(),
-    close: () => db.close(),
-  };
+function shown(value: unknown, key: string): unknown {
+  if (typeof value === 'string') return isId(key) ? value : showable(value);
+  if (Array.isArray(value)) return value.map((item) => shown(item, key));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, shown(item, name)]));
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
 /** A user action that takes a while: busy while it runs, then a sentence about how it went. */
 import { type ReadonlySignal, signal } from '@preact/signals';
+import { showable } from '../format/showable.ts';
 
 export interface Action {
   busy: ReadonlySignal<boolean>;
@@ -23,9 +24,11 @@ export function createAction(): Action {
       message.value = null;
       failed.value = false;
       try {
-        message.value = await action();
+        // Its words may carry the cloud's (a sync's result, a refusal): shown through showable.
+        const said = await action();
+        message.value = said === null ? null : showable(said);
       } catch (error) {
-        message.value = error instanceof Error ? error.message : String(error);
+        message.value = showable(error instanceof Error ? error.message : String(error));
         failed.value = true;
       } finally {
         busy.value = false;

@@ -3,6 +3,7 @@
  * on screen (plus a few either side) are queried and rendered; SQLite's indexes find them,
  * and the count tells the scroll bar how tall the whole list is.
  */
+
 import { batch, computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import type { SqlDatabase } from '../../storage/sqlDatabase.ts';
 import {
@@ -12,6 +13,7 @@ import {
   listActivities,
   listActivityTypes,
 } from '../../storage/views.ts';
+import { showableView } from '../format/showable.ts';
 
 /** Rows rendered beyond the visible ones, so a fast scroll does not show blank space. */
 const OVERSCAN = 10;
@@ -86,10 +88,10 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     total,
     first,
     rows: computed(() =>
-      db.value ? listActivities(db.value, filter.value, { limit: count.value, offset: first.value }) : [],
+      db.value ? showableView(listActivities(db.value, filter.value, { limit: count.value, offset: first.value })) : [],
     ),
     toReview: computed(() =>
-      db.value ? listActivities(db.value, { needsReview: true }, { limit: REVIEW_ROWS, offset: 0 }) : [],
+      db.value ? showableView(listActivities(db.value, { needsReview: true }, { limit: REVIEW_ROWS, offset: 0 })) : [],
     ),
     filtering,
     datesReversed: computed(() => from.value !== '' && to.value !== '' && from.value > to.value),

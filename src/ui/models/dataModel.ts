@@ -16,6 +16,7 @@ import {
   listSyncHistory,
   type SyncHistoryRow,
 } from '../../storage/views.ts';
+import { showableView } from '../format/showable.ts';
 
 const HISTORY_ROWS = 30;
 
@@ -41,7 +42,9 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
   const loadError = signal<string | null>(null);
   let generation = 0;
 
-  const read = <T>(query: (db: SqlDatabase) => T, empty: T) => computed(() => (db.value ? query(db.value) : empty));
+  // What the views read is cloud text: shown through showable (src/ui/format/showable.ts).
+  const read = <T>(query: (db: SqlDatabase) => T, empty: T) =>
+    computed(() => (db.value ? showableView(query(db.value)) : empty));
   const syncHistory = read((current) => listSyncHistory(current, HISTORY_ROWS), []);
 
   return {

@@ -1,6 +1,8 @@
 /** The Settings form: which cloud to sync from, and signing in and out of it. */
+
 import { type ReadonlySignal, signal } from '@preact/signals';
 import { type CloudStatus, CommandError, type FormField } from '../../pwa/swProtocol.ts';
+import { showable } from '../format/showable.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import { createAction } from './action.ts';
 
@@ -63,7 +65,7 @@ export function createSettingsModel(worker: Pick<WorkerConnection, 'send'>): Set
         } catch (error) {
           // Said at the field it is about; the form's message then only says the sign-in failed.
           if (error instanceof CommandError && error.field) {
-            fieldError.value = { field: error.field, message: error.message };
+            fieldError.value = { field: error.field, message: showable(error.message) };
             throw new Error('Not signed in: see the field marked above.');
           }
           throw error;
