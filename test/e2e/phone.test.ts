@@ -60,6 +60,25 @@ describe('on a phone', () => {
     for (const right of tables) expect(right).toBeLessThanOrEqual(PHONE.width);
   });
 
+  it('keeps the Install button off the last row when scrolled to the end', async () => {
+    // A page longer than the screen: the list of activities, as cards.
+    const page = await openOnPhone('/#/activities');
+    const install = page.getByRole('button', { name: 'Install Folio Sync' });
+    await install.waitFor({ timeout: 15_000 });
+    const cards = page.getByRole('list', { name: 'All activities' }).getByRole('listitem');
+    await cards.first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect
+      .poll(() => page.evaluate(() => window.scrollY + window.innerHeight >= document.body.scrollHeight - 1))
+      .toBe(true);
+    const button = await install.boundingBox();
+    const lastRow = await cards.last().boundingBox();
+    expect(button).not.toBeNull();
+    expect(lastRow).not.toBeNull();
+    if (!button || !lastRow) return;
+    expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(button.y);
+  });
+
   it('shows Activities as cards, whole within the screen, windowed as the page scrolls', async () => {
     const page = await openOnPhone('/#/activities');
     await page.getByText(allActivitiesLine(app.server.demo)).waitFor();
