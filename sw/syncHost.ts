@@ -12,7 +12,7 @@ import { performBrokerSync } from '../src/core/brokerSync.ts';
 import type { Clock, Sleep } from '../src/core/clock.ts';
 import type { Logger } from '../src/core/logger.ts';
 import { reviewActivity } from '../src/core/review.ts';
-import { skippedResult } from '../src/core/syncOutcome.ts';
+import { errorMessage, skippedResult } from '../src/core/syncOutcome.ts';
 import { recoverInterruptedSync } from '../src/core/syncRecovery.ts';
 import { createSyncRunner, type SyncRunner } from '../src/core/syncRunner.ts';
 import { DEMO_CLOUD_PATH } from '../src/demo/demoDefaults.ts';
@@ -85,7 +85,7 @@ const normalizeUrl = (url: string, field: FormField): string => {
 
 /** A thrown error as the page receives it, code and field included. */
 function failureOf(error: unknown): CommandFailure {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (error instanceof CommandError) return { message, code: error.code, field: error.field };
   return { message, code: isCloudError(error) ? error.code : 'internal', field: null };
 }

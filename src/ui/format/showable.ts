@@ -7,6 +7,8 @@
  * database keeps what the cloud sent.
  */
 
+import { errorMessage } from '../../core/syncOutcome.ts';
+
 const STEERING = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /** Longer than any real name or description: the rest of a longer one is cut, so it cannot fill a page. */
@@ -19,6 +21,9 @@ export function showable(text: string): string {
   const cut = shown.slice(0, MAX_SHOWN - 1);
   return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
+
+/** A thrown error's message, showable: the worker's and the server's words may carry the cloud's. */
+export const showableError = (error: unknown): string => showable(errorMessage(error));
 
 /** Ids are not shown: they go back to the worker whole (a review decision names its activity). */
 const isId = (key: string) => key === 'id' || key.endsWith('Id');

@@ -1,6 +1,6 @@
 /** A user action that takes a while: busy while it runs, then a sentence about how it went. */
 import { type ReadonlySignal, signal } from '@preact/signals';
-import { showable } from '../format/showable.ts';
+import { showable, showableError } from '../format/showable.ts';
 
 export interface Action {
   busy: ReadonlySignal<boolean>;
@@ -28,7 +28,7 @@ export function createAction(): Action {
         const said = await action();
         message.value = said === null ? null : showable(said);
       } catch (error) {
-        message.value = showable(error instanceof Error ? error.message : String(error));
+        message.value = showableError(error);
         failed.value = true;
       } finally {
         busy.value = false;

@@ -22,31 +22,35 @@ export function createLastSynced(
 ): LastSynced {
   const ago = (at: ReadonlySignal<string | null>, style: 'short' | 'long') =>
     computed(() => (at.value === null ? null : formatAgo(Date.parse(at.value), now.value, style)));
-  const short = ago(lastSyncedAt, 'short');
-  const long = ago(lastSyncedAt, 'long');
-  const triedShort = ago(lastTriedAt, 'short');
-  const triedLong = ago(lastTriedAt, 'long');
+  /** One text in its three forms: after a success, after failures only, and before any sync. */
+  const say = (
+    style: 'short' | 'long',
+    synced: (ago: string) => string,
+    tried: (ago: string) => string,
+    never: string,
+  ) => {
+    const done = ago(lastSyncedAt, style);
+    const attempted = ago(lastTriedAt, style);
+    return computed(() => (done.value ? synced(done.value) : attempted.value ? tried(attempted.value) : never));
+  };
   return {
-    sidebar: computed(() =>
-      short.value
-        ? `Last synced: ${short.value}`
-        : triedShort.value
-          ? `Last sync failed: ${triedShort.value}`
-          : 'Never synced',
+    sidebar: say(
+      'short',
+      (at) => `Last synced: ${at}`,
+      (at) => `Last sync failed: ${at}`,
+      'Never synced',
     ),
-    tooltip: computed(() =>
-      short.value
-        ? `Connect - Last synced ${short.value}`
-        : triedShort.value
-          ? `Connect - Last sync failed ${triedShort.value}`
-          : 'Connect - Never synced',
+    tooltip: say(
+      'short',
+      (at) => `Connect - Last synced ${at}`,
+      (at) => `Connect - Last sync failed ${at}`,
+      'Connect - Never synced',
     ),
-    card: computed(() =>
-      long.value
-        ? `Last synced: ${long.value}`
-        : triedLong.value
-          ? `No sync has completed yet; the last one was tried ${triedLong.value}`
-          : 'Never synced',
+    card: say(
+      'long',
+      (at) => `Last synced: ${at}`,
+      (at) => `No sync has completed yet; the last one was tried ${at}`,
+      'Never synced',
     ),
   };
 }

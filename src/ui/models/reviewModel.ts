@@ -4,7 +4,7 @@ import { type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import { parseDecimal } from '../../core/decimal.ts';
 import { parseIsoDate } from '../../core/isoDate.ts';
 import type { Correction, ReviewDecision } from '../../core/review.ts';
-import { showable } from '../format/showable.ts';
+import { showableError } from '../format/showable.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 
 /** What is open on one activity: its correction form, or the question before deleting it. */
@@ -38,7 +38,7 @@ export function createReviewModel(worker: Pick<WorkerConnection, 'send'>): Revie
         open.value = null;
         return true;
       } catch (error) {
-        failure.value = { id, message: showable(error instanceof Error ? error.message : String(error)) };
+        failure.value = { id, message: showableError(error) };
         return false;
       } finally {
         busy.value = false;

@@ -8,7 +8,7 @@ import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { NewAccount, SyncResult, SyncTrigger } from '../../core/syncEvents.ts';
 import type { CloudStatus } from '../../pwa/swProtocol.ts';
 import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
-import { showable } from '../format/showable.ts';
+import { showable, showableError, showableView } from '../format/showable.ts';
 import type { WorkerConnection } from '../pwa/workerConnection.ts';
 import type { Ticker } from './nowModel.ts';
 import { deriveStatus, type OverallProgress, type SyncStatus } from './syncStatus.ts';
@@ -123,13 +123,7 @@ export function createSyncModel({
         break;
       case 'broker:sync-complete':
         ended();
-        if (announcesNewAccounts(message.payload)) {
-          newAccounts.value = message.payload.newAccounts.map((account) => ({
-            ...account,
-            name: showable(account.name),
-            institutionName: account.institutionName && showable(account.institutionName),
-          }));
-        }
+        if (announcesNewAccounts(message.payload)) newAccounts.value = showableView(message.payload.newAccounts);
         break;
       case 'db:changed':
         onDataChanged();
@@ -179,7 +173,7 @@ export function createSyncModel({
         }
         return result;
       } catch (error) {
-        notice.value = showable(error instanceof Error ? error.message : String(error));
+        notice.value = showableError(error);
         return null;
       } finally {
         waiting.delete(stop);
@@ -193,7 +187,7 @@ export function createSyncModel({
         // A tab opened mid-sync hears no start: the worker's word sets it.
         syncing.value = now.syncing;
       } catch (error) {
-        notice.value = showable(error instanceof Error ? error.message : String(error));
+        notice.value = showableError(error);
       }
     },
   };

@@ -2,7 +2,8 @@
  * What the app says about syncing, derived in one place from one set of facts: whether the
  * worker (or server) is syncing, whether the cloud accepted a sign-in, whether the browser is
  * online, the last finished sync as the database recorded it, and the accounts. Every page reads
- * this shape; none searches a sentence for a word. Which failure belongs to whom is in
+ * this shape, and failures are told by their stored code; the one thing read from a sentence is
+ * the wait a 429 asked for, which only the cloud client's message carries. Which failure belongs to whom is in
  * docs/sync-rules.md, "Failures".
  */
 import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
