@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeResult, printable, progressLine } from '../../src/cli/cliOutput.ts';
 import { skippedResult } from '../../src/core/syncOutcome.ts';
+import { accountOutcome } from '../support/syncOutcome.ts';
 
 const HOSTILE = '\u001b]0;pwned\u0007\u001b[2K\rSynced OK \u202egnp.exe';
 
@@ -24,17 +25,12 @@ describe('CLI output', () => {
       message: `Synced 1 account ${HOSTILE}`,
       accountsSynced: 1,
       accounts: [
-        {
-          accountId: 'a',
+        accountOutcome('a', {
           accountName: HOSTILE,
-          status: 'FAILED' as const,
+          status: 'FAILED',
           error: `Rejected: ${HOSTILE}`,
           errorCode: 'request-rejected',
-          fetched: 0,
-          inserted: 0,
-          updated: 0,
-          warnings: 0,
-        },
+        }),
       ],
       newAccounts: [{ id: 'a', name: HOSTILE, institutionName: HOSTILE }],
     };
@@ -60,19 +56,7 @@ describe('CLI output', () => {
       skipped: null,
       message: 'Synced 1 account: 12,345 new, 0 updated activities',
       accountsSynced: 1,
-      accounts: [
-        {
-          accountId: 'a',
-          accountName: 'Personal',
-          status: 'IDLE' as const,
-          error: null,
-          errorCode: null,
-          fetched: 12_345,
-          inserted: 1_487,
-          updated: 0,
-          warnings: 0,
-        },
-      ],
+      accounts: [accountOutcome('a', { accountName: 'Personal', fetched: 12_345, inserted: 1_487 })],
     };
     expect(describeResult(result, false)).toContain('  Personal  Up to date    12,345 fetched, 1,487 new, 0 updated');
   });

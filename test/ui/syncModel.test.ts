@@ -4,6 +4,7 @@ import type { SyncResult } from '../../src/core/syncEvents.ts';
 import type { Broadcast, CloudStatus, Command } from '../../src/pwa/swProtocol.ts';
 import type { AccountView, SyncHistoryRow } from '../../src/storage/views.ts';
 import { createSyncModel, type SyncModelInputs } from '../../src/ui/models/syncModel.ts';
+import { accountOutcome } from '../support/syncOutcome.ts';
 
 const result = (patch: Partial<SyncResult> = {}): SyncResult => ({
   success: true,
@@ -167,28 +168,20 @@ describe('sync model', () => {
   it('announces new accounts found beside known ones, not those of a first sync', () => {
     const worker = fakeWorker(() => Promise.resolve(result()));
     const { sync } = model(worker);
-    const outcome = (accountId: string) => ({
-      accountId,
-      accountName: accountId,
-      status: 'IDLE' as const,
-      error: null,
-      errorCode: null,
-      fetched: 0,
-      inserted: 0,
-      updated: 0,
-      warnings: 0,
-    });
     const found = (id: string) => ({ id, name: id, institutionName: null });
     // A first sync: every account is new, and the account list shows them all.
     worker.broadcast({
       type: 'broker:sync-complete',
-      payload: result({ newAccounts: [found('a'), found('b')], accounts: [outcome('a'), outcome('b')] }),
+      payload: result({ newAccounts: [found('a'), found('b')], accounts: [accountOutcome('a'), accountOutcome('b')] }),
     });
     expect(sync.newAccounts.value).toEqual([]);
     // Later, one new beside the known ones.
     worker.broadcast({
       type: 'broker:sync-complete',
-      payload: result({ newAccounts: [found('c')], accounts: [outcome('a'), outcome('b'), outcome('c')] }),
+      payload: result({
+        newAccounts: [found('c')],
+        accounts: [accountOutcome('a'), accountOutcome('b'), accountOutcome('c')],
+      }),
     });
     expect(sync.newAccounts.value).toEqual([found('c')]);
   });

@@ -2,19 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncHistoryRow } from '../../src/storage/views.ts';
 import { accountProblem, historyEntries, statusHeadline, syncSummary } from '../../src/ui/models/syncStatus.ts';
-
-const outcome = (accountName: string, fields: Record<string, unknown> = {}) => ({
-  accountId: accountName,
-  accountName,
-  status: 'IDLE',
-  error: null,
-  errorCode: null,
-  fetched: 0,
-  inserted: 0,
-  updated: 0,
-  warnings: 0,
-  ...fields,
-});
+import { accountOutcome } from '../support/syncOutcome.ts';
 
 let nextId = 100;
 const run = (startedAt: string, accounts: unknown[], fields: Partial<SyncHistoryRow> = {}): SyncHistoryRow => ({
@@ -30,21 +18,21 @@ const run = (startedAt: string, accounts: unknown[], fields: Partial<SyncHistory
 describe('sync words', () => {
   it('sums up a first sync: activities, accounts, and what needs review', () => {
     const first = run('2026-11-28T12:00:00.000Z', [
-      outcome('TFSA', { inserted: 1020 }),
-      outcome('RRSP', { inserted: 1200 }),
-      outcome('Margin', { inserted: 2010 }),
-      outcome('Personal', { inserted: 1487, status: 'NEEDS_REVIEW' }),
+      accountOutcome('TFSA', { inserted: 1020 }),
+      accountOutcome('RRSP', { inserted: 1200 }),
+      accountOutcome('Margin', { inserted: 2010 }),
+      accountOutcome('Personal', { inserted: 1487, status: 'NEEDS_REVIEW' }),
     ]);
     expect(syncSummary(first)).toBe('5,717 new activities from 4 accounts; 1 needs review');
-    expect(syncSummary(run('2026-11-28T12:00:00.000Z', [outcome('TFSA')]))).toBe('No new activities');
+    expect(syncSummary(run('2026-11-28T12:00:00.000Z', [accountOutcome('TFSA')]))).toBe('No new activities');
     expect(syncSummary(run('x', [], { status: 'FAILED', errorCode: 'network' }))).toBe("The cloud couldn't be reached");
   });
 
   it('lists one row per sync, folds syncs that found nothing, and says what was dropped', () => {
     const rows = [
-      run('2026-11-28T15:00:00.000Z', [outcome('TFSA')]),
-      run('2026-11-28T14:00:00.000Z', [outcome('TFSA')]),
-      run('2026-11-28T13:00:00.000Z', [outcome('TFSA', { inserted: 1018, warnings: 2, fetched: 1020 })]),
+      run('2026-11-28T15:00:00.000Z', [accountOutcome('TFSA')]),
+      run('2026-11-28T14:00:00.000Z', [accountOutcome('TFSA')]),
+      run('2026-11-28T13:00:00.000Z', [accountOutcome('TFSA', { inserted: 1018, warnings: 2, fetched: 1020 })]),
       run('2026-11-28T12:00:00.000Z', [], { status: 'FAILED', errorCode: 'server-error', message: 'HTTP 500' }),
     ];
     const entries = historyEntries(rows);
