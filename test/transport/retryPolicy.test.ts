@@ -53,11 +53,21 @@ describe('sendWithRetry', () => {
     expect(time.sleeps).toEqual([500, 1000]);
   });
 
-  it('caps Retry-After at 60 s', async () => {
+  it('waits a Retry-After of up to 60 s', async () => {
     const time = fakeTime();
-    const sender = scripted(answer(429, { 'retry-after': '3600' }), answer(200));
-    await sendWithRetry(sender.send, time);
+    const sender = scripted(answer(429, { 'retry-after': '60' }), answer(200));
+    expect((await sendWithRetry(sender.send, time)).status).toBe(200);
     expect(time.sleeps).toEqual([60_000]);
+  });
+
+  it('gives up at once when Retry-After asks for more than 60 s, leaving the wait to the caller', async () => {
+    const time = fakeTime();
+    const sender = scripted(answer(429, { 'retry-after': '61' }), answer(200));
+    const response = await sendWithRetry(sender.send, time);
+    expect(response.status).toBe(429);
+    expect(response.header('retry-after')).toBe('61');
+    expect(time.sleeps).toEqual([]);
+    expect(sender.calls()).toBe(1);
   });
 
   it('reads Retry-After as an HTTP date', async () => {
