@@ -1,7 +1,16 @@
 /** The words the app uses about syncs, from the facts the database keeps (docs/sync-rules.md, "Failures"). */
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { SyncHistoryRow } from '../../src/storage/views.ts';
-import { accountProblem, historyEntries, statusHeadline, syncSummary } from '../../src/ui/models/syncStatus.ts';
+import { CloudError } from '../../src/transport/cloudError.ts';
+import { readJson } from '../../src/transport/cloudJson.ts';
+import {
+  accountProblem,
+  cloudsOwnWords,
+  historyEntries,
+  statusHeadline,
+  syncSummary,
+} from '../../src/ui/models/syncStatus.ts';
 import { accountOutcome } from '../support/syncOutcome.ts';
 
 let nextId = 100;
@@ -58,6 +67,32 @@ describe('sync words', () => {
       "The cloud refused this account's activities: Account closed",
     );
     expect(accountProblem({ lastError: null, lastErrorCode: null })).toBeNull();
+  });
+
+  it("shows the cloud's own words of a failure, never Folio Sync's sentence or a status code as if the cloud said them", () => {
+    /** The message the cloud client makes of an answer, as the engine stores it. */
+    const failure = (status: number, body: string) => {
+      try {
+        readJson({ status, body, header: () => null }, v.unknown(), 'your profile');
+      } catch (error) {
+        if (error instanceof CloudError) return { code: error.code, message: error.message };
+      }
+      throw new Error('expected a CloudError');
+    };
+    const said = (status: number, body: string) => {
+      const { code, message } = failure(status, body);
+      return cloudsOwnWords(code, message);
+    };
+    const words = JSON.stringify({ error: 'server_error', message: 'The service is temporarily unavailable' });
+    expect(said(503, words)).toBe('The service is temporarily unavailable');
+    expect(said(503, '<html>Bad gateway</html>')).toBeNull();
+    expect(said(403, JSON.stringify({ message: 'Account closed' }))).toBe('Account closed');
+    expect(said(403, '')).toBeNull();
+    expect(cloudsOwnWords('rate-limited', 'Rate limited by the cloud: it asks to wait 5 min')).toBeNull();
+    const { code, message } = failure(404, '');
+    expect(accountProblem({ lastError: message, lastErrorCode: code })).toBe(
+      "The cloud refused this account's activities",
+    );
   });
 
   it('says the wait a 429 asked for when the whole sync was refused, too', () => {

@@ -77,6 +77,24 @@ const count = new Intl.NumberFormat('en-US');
 /** How long a 429 asked to wait, as the cloud client wrote it into the message (transport/cloudJson.ts). */
 const askedWait = (message: string | null): string | null => message?.match(/it asks to wait (.+)$/)?.[1] ?? null;
 
+/**
+ * The cloud's own words in a failure's message, if it sent any (transport/cloudJson.ts writes a
+ * 5xx as "The cloud failed on … (HTTP 503: its words)", and a refusal as its words or, without
+ * them, "The cloud refused … (HTTP 403)"). Null when the sentence is Folio Sync's, which must not
+ * be shown as the cloud's, nor its status code to a user.
+ */
+export function cloudsOwnWords(code: string | null, message: string | null): string | null {
+  if (message === null) return null;
+  switch (code) {
+    case 'server-error':
+      return message.match(/\(HTTP \d{3}: (.+)\)$/s)?.[1] ?? null;
+    case 'request-rejected':
+      return /^The cloud refused .+ \(HTTP \d{3}\)$/s.test(message) ? null : message;
+    default:
+      return null;
+  }
+}
+
 const slowDown = (message: string | null): string => {
   const wait = askedWait(message);
   return `The cloud asked Folio Sync to slow down; try again ${wait ? `in ${wait}` : 'in a few minutes'}`;
@@ -159,8 +177,10 @@ export function accountProblem(account: Pick<AccountView, 'lastError' | 'lastErr
       return 'The connection dropped while syncing this account; the next sync picks up from there';
     case 'interrupted':
       return 'The sync was interrupted (the app closed); the next sync fetches what it missed';
-    case 'request-rejected':
-      return `The cloud refused this account's activities: ${message}`;
+    case 'request-rejected': {
+      const words = cloudsOwnWords('request-rejected', message);
+      return `The cloud refused this account's activities${words ? `: ${words}` : ''}`;
+    }
     default:
       return message;
   }

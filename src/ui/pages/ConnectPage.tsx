@@ -7,15 +7,13 @@ import { formatAgo, formatIn } from '../format/relativeTime.ts';
 import {
   accountProblem,
   activitiesSoFar,
+  cloudsOwnWords,
   historyEntries,
   type SyncStatus,
   statusHeadline,
   syncSummary,
   toneOf,
 } from '../models/syncStatus.ts';
-
-/** Failures whose message carries the cloud's own words (the others are Folio Sync's, already said). */
-const CLOUD_WORDS = new Set(['server-error', 'request-rejected']);
 
 type ConnectModels = Pick<AppModels, 'sync' | 'data' | 'lastSynced' | 'now' | 'server'>;
 
@@ -74,9 +72,7 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
         </p>
         {status.kind === 'syncing' && <SyncProgressBar status={status} />}
         {/* A failure's own words from the cloud take the summary's room, not a line below it. */}
-        {status.kind === 'failed' && status.detail && CLOUD_WORDS.has(status.code) && (
-          <p class="muted detail">The cloud said: {status.detail}</p>
-        )}
+        {status.kind === 'failed' && <CloudSaid words={cloudsOwnWords(status.code, status.detail)} />}
       </div>
       {sync.notice.value && (
         <p class="notice" role="alert">
@@ -87,6 +83,10 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
       <p class="muted">{nextAutoSync(models, status)}</p>
     </section>
   );
+}
+
+function CloudSaid({ words }: { words: string | null }) {
+  return words === null ? null : <p class="muted detail">The cloud said: “{words}”</p>;
 }
 
 /** One bar for the whole sync: account k of n, the activities so far (not announced: it moves with every page). */
