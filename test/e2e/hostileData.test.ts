@@ -89,6 +89,20 @@ describe('hostile cloud text', () => {
       // A page of two accounts stays a page or two tall: the name is cut to a few lines.
       expect({ link, ...size, height: size.height <= 2000 }).toEqual({ link, sideways: 0, height: true });
     }
+    // On a phone, the long name gives way in its card; the date and the units beside it stay whole.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = page.locator('.activity-cards li').filter({ hasText: 'Longnnnn' });
+    await card.waitFor();
+    const line = card.locator('.card-line.muted');
+    await line.getByText('· 1 unit', { exact: true }).waitFor();
+    const clipped = await line.evaluate((element) => {
+      const right = element.getBoundingClientRect().right;
+      return [...element.children].map(
+        (part) =>
+          `${part.textContent?.slice(0, 8)}: ${part.scrollWidth > part.clientWidth || part.getBoundingClientRect().right > right + 0.5}`,
+      );
+    });
+    expect(clipped).toEqual([expect.stringMatching(/: false$/), 'Longnnnn: true', '· 1 unit: false']);
     // Nothing ran: no dialog, no global set, no element the markup would have made.
     expect(dialogs).toEqual([]);
     await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();

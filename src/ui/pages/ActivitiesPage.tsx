@@ -74,11 +74,11 @@ function Card({ activity }: { activity: ActivityView }) {
         {activity.needsReview && <span class="badge badge-needs-review">Needs Review</span>}
         <span class="num">{formatMoney(activity.amount, activity.currency)}</span>
       </p>
+      {/* Only the account's name gives way to a long name: the date and the units stay whole. */}
       <p class="card-line muted">
-        <span class="truncate">
-          {formatDate(activity.date)} · {activity.accountName}
-          {activity.quantity && ` · ${units(activity.quantity)}`}
-        </span>
+        <span class="whole">{formatDate(activity.date)} ·</span>
+        <span class="truncate shrink">{activity.accountName}</span>
+        {activity.quantity && <span class="whole">· {units(activity.quantity)}</span>}
       </p>
       <p class="card-line">
         <span class="truncate">{activity.description}</span>
