@@ -95,6 +95,20 @@ describe('sync words', () => {
     );
   });
 
+  it('tells a past 429 in the history as past: no "try again in" a wait that ran out long ago', () => {
+    const asked = 'Rate limited by the cloud: it asks to wait 5 min';
+    const [whole, account] = historyEntries([
+      run('2026-11-28T16:00:00.000Z', [], { status: 'FAILED', errorCode: 'rate-limited', message: asked }),
+      run(
+        '2026-11-28T15:00:00.000Z',
+        [accountOutcome('RRSP', { status: 'FAILED', error: asked, errorCode: 'rate-limited' }), accountOutcome('TFSA')],
+        { status: 'PARTIAL' },
+      ),
+    ]);
+    expect(whole).toMatchObject({ kind: 'sync', headline: 'The cloud asked Folio Sync to wait 5 min' });
+    expect(account).toMatchObject({ kind: 'sync', notes: ['RRSP: The cloud asked Folio Sync to wait 5 min'] });
+  });
+
   it('says the wait a 429 asked for when the whole sync was refused, too', () => {
     const refused = (detail: string) => statusHeadline({ kind: 'failed', code: 'rate-limited', detail });
     expect(refused('Rate limited by the cloud: it asks to wait 5 min')).toBe(

@@ -95,20 +95,28 @@ export function cloudsOwnWords(code: string | null, message: string | null): str
   }
 }
 
-const slowDown = (message: string | null): string => {
+/**
+ * Whether words describe the present state ("try again in 5 min") or a past sync in the history,
+ * where a wait that has long run out must not read as still to come.
+ */
+type Tense = 'now' | 'then';
+
+const slowDown = (message: string | null, tense: Tense): string => {
   const wait = askedWait(message);
+  if (tense === 'then')
+    return wait ? `The cloud asked Folio Sync to wait ${wait}` : 'The cloud asked Folio Sync to slow down';
   return `The cloud asked Folio Sync to slow down; try again ${wait ? `in ${wait}` : 'in a few minutes'}`;
 };
 
 /** A whole-sync failure in words a user can act on, by its code (and a 429's wait, from its message). */
-function failedHeadline(code: string, detail: string | null): string {
+function failedHeadline(code: string, detail: string | null, tense: Tense): string {
   switch (code) {
     case 'server-error':
       return 'The cloud had a problem answering; your data here is safe. Try again later';
     case 'malformed-response':
       return 'The cloud sent an answer Folio Sync could not read; nothing of it was saved';
     case 'rate-limited':
-      return slowDown(detail);
+      return slowDown(detail, tense);
     case 'connection-lost':
     case 'timeout':
       return 'The connection to the cloud dropped during the sync; the next one picks up from there';
@@ -141,7 +149,7 @@ export function statusHeadline(status: SyncStatus, serverMode = false): string {
         ? "The cloud can't be reached right now; the server tries again on its schedule"
         : "The cloud can't be reached right now; it will try again when you come back to the app";
     case 'failed':
-      return failedHeadline(status.code, status.detail);
+      return failedHeadline(status.code, status.detail, 'now');
     case 'attention': {
       const n = status.accounts.length;
       return `${count.format(n)} account${n === 1 ? ' needs' : 's need'} attention`;
@@ -158,12 +166,15 @@ export const activitiesSoFar = (progress: OverallProgress): string =>
   `${count.format(progress.activities)} ${progress.activities === 1 ? 'activity' : 'activities'} so far`;
 
 /** An account's last error in plain words, by its code; the cloud's own words where they help. */
-export function accountProblem(account: Pick<AccountView, 'lastError' | 'lastErrorCode'>): string | null {
+export function accountProblem(
+  account: Pick<AccountView, 'lastError' | 'lastErrorCode'>,
+  tense: Tense = 'now',
+): string | null {
   const message = account.lastError;
   if (message === null) return null;
   switch (account.lastErrorCode) {
     case 'rate-limited':
-      return slowDown(message);
+      return slowDown(message, tense);
     case 'pagination-stuck':
       return 'The cloud kept sending the same page of activities, so the sync stopped; what came before is kept';
     case 'too-many-pages':
@@ -231,10 +242,12 @@ function outcomesOf(result: unknown): StoredOutcome[] {
   );
 }
 
-/** "5,717 new activities from 4 accounts; 1 needs review": a finished sync in one line. */
+/** "5,717 new activities from 4 accounts; 1 needs review": a finished sync in one line, as the history tells it. */
 export function syncSummary(row: Pick<SyncHistoryRow, 'errorCode' | 'message' | 'result'>): string {
   if (row.errorCode !== null) {
-    return row.errorCode === 'network' ? "The cloud couldn't be reached" : failedHeadline(row.errorCode, row.message);
+    return row.errorCode === 'network'
+      ? "The cloud couldn't be reached"
+      : failedHeadline(row.errorCode, row.message, 'then');
   }
   const outcomes = outcomesOf(row.result);
   const inserted = outcomes.reduce((sum, outcome) => sum + outcome.inserted, 0);
@@ -273,7 +286,7 @@ export function historyEntries(rows: readonly SyncHistoryRow[]): HistoryEntry[] 
       const lines: string[] = [];
       if (outcome.status === 'FAILED') {
         lines.push(
-          `${outcome.accountName}: ${accountProblem({ lastError: outcome.error, lastErrorCode: outcome.errorCode })}`,
+          `${outcome.accountName}: ${accountProblem({ lastError: outcome.error, lastErrorCode: outcome.errorCode }, 'then')}`,
         );
       }
       if (outcome.status === 'NEEDS_REVIEW') lines.push(`${outcome.accountName}: an activity needs review`);
