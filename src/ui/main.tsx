@@ -18,7 +18,7 @@ import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
 import { createActivitiesModel } from './models/activitiesModel.ts';
 import { createBackupModel } from './models/backupModel.ts';
-import { createInstallPrompt, createOnline, createRoute } from './models/browserModels.ts';
+import { createInstallPrompt, createOnline, createRoute, firstPaint } from './models/browserModels.ts';
 import { createDataModel } from './models/dataModel.ts';
 import { createLastSynced } from './models/lastSyncedModel.ts';
 import { createNow } from './models/nowModel.ts';
@@ -32,7 +32,8 @@ import './styles.css';
 /** Changes with every build (vite.config.ts `define`). */
 declare const __BUILD_ID__: string;
 
-const sqlJs = initSqlJs({ locateFile: () => wasmUrl });
+const painted = firstPaint(window);
+const sqlJs = painted.then(() => initSqlJs({ locateFile: () => wasmUrl }));
 const worker = connectWorker('/sw.js');
 const clock = systemClock;
 // Before the first await: the browser fires these once, possibly while the page is still starting.
@@ -40,9 +41,13 @@ const route = createRoute(window);
 const online = createOnline(window);
 const install = createInstallPrompt(window);
 
-// Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md).
-const detected = await detectAppMode((input, init) => fetch(input, init), await loadAppMode());
-void saveAppMode(detected.mode);
+// Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md,
+// "Server mode"). Known to be one, the page waits for the server's state. Otherwise it is drawn at
+// once, the browser syncing by itself, and the question asked once it is painted (below), as the
+// wasm is fetched then: nothing on the network delays the first screen.
+const remembered = await loadAppMode();
+const detect = () => detectAppMode((input, init) => fetch(input, init), remembered);
+const detected = remembered === 'server' ? await detect() : { mode: 'browser' as const, state: null, locked: false };
 const server =
   detected.mode === 'server'
     ? connectServer({
@@ -106,7 +111,15 @@ const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 render(<App models={models} />, root);
 
+const detection = remembered === 'server' ? Promise.resolve(detected) : painted.then(detect);
 await data.reload();
+const found = await detection;
+await saveAppMode(found.mode);
+if (found.mode !== detected.mode) {
+  // A Folio Sync server serves this address now: start again as its page, before any sync here.
+  location.reload();
+  await new Promise<never>(() => undefined);
+}
 await sync.refreshStatus();
 settings.fill(sync.cloud.value);
 // App start, focus, visibility, bfcache restore and reconnecting each ask for an automatic

@@ -39,6 +39,21 @@ describe('first visit', () => {
     expect(app.server.demo.requests.length).toBe(requestsBefore);
   });
 
+  it('paints the first screen before it fetches the wasm or asks whether a server serves it', async () => {
+    const page = await app.openSynced();
+    const timings = await page.evaluate(() => {
+      const started = (part: string) =>
+        performance.getEntriesByType('resource').find((entry) => entry.name.includes(part))?.startTime ?? -1;
+      return {
+        paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.POSITIVE_INFINITY,
+        wasm: started('.wasm'),
+        mode: started('/api/connect/state'),
+      };
+    });
+    expect(timings.wasm).toBeGreaterThan(timings.paint);
+    expect(timings.mode).toBeGreaterThan(timings.paint);
+  });
+
   it('is installable: manifest, icons, and the browser offers installation', async () => {
     const page = await app.openSynced();
     await page.getByRole('button', { name: 'Install Folio Sync' }).waitFor({ timeout: 15_000 });

@@ -1,4 +1,4 @@
-/** Small models over browser state: the route, being online, and the install prompt. */
+/** Small models over browser state: the route, being online, the install prompt, the first paint. */
 import { type ReadonlySignal, signal } from '@preact/signals';
 
 export type Route = 'connect' | 'accounts' | 'holdings' | 'activities' | 'settings';
@@ -67,4 +67,25 @@ export function createInstallPrompt(win: Window): InstallPrompt {
       available.value = false;
     },
   };
+}
+
+/** A browser that does not report paints still goes on after this long. */
+const FIRST_PAINT_FALLBACK_MS = 1000;
+
+/**
+ * Settles once the page's first contentful paint is on screen: what the first screen does not
+ * need (sql.js's wasm, the server-mode question) waits for it, so nothing on the network delays it.
+ */
+export function firstPaint(win: Window): Promise<void> {
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntriesByName('first-contentful-paint').length > 0) done();
+    });
+    function done() {
+      observer.disconnect();
+      resolve();
+    }
+    observer.observe({ type: 'paint', buffered: true });
+    win.setTimeout(done, FIRST_PAINT_FALLBACK_MS);
+  });
 }
