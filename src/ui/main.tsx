@@ -70,7 +70,11 @@ const readerOf = (key: string): ByteStore => {
   readers.set(key, reader);
   return reader;
 };
-const data = createDataModel(async () => openSqlJsDatabase(await sqlJs, readerOf(await currentDatabaseKey())));
+// Nothing saved yet (a first visit): no copy to open, so the page needs no wasm and no schema.
+const data = createDataModel(async () => {
+  const saved = await readerOf(await currentDatabaseKey()).load();
+  return saved ? openSqlJsDatabase(await sqlJs, { load: () => Promise.resolve(saved) }) : null;
+});
 const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),

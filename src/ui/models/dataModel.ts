@@ -3,7 +3,7 @@
  * loaded whenever the service worker saves a version (any tab's sync or edit), and swapped in
  * whole, so every view updates together.
  */
-import { computed, type ReadonlySignal, signal } from '@preact/signals';
+import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { SqlDatabase } from '../../storage/sqlDatabase.ts';
 import { lastSuccessfulSyncAt } from '../../storage/syncState.ts';
 import {
@@ -21,8 +21,10 @@ import { showableView } from '../format/showable.ts';
 const HISTORY_ROWS = 30;
 
 export interface DataModel {
-  /** The current read-only copy; null until the first load. */
+  /** The current read-only copy; null until the first load, and while nothing is saved yet. */
   db: ReadonlySignal<SqlDatabase | null>;
+  /** Whether a load has finished: from then on, no copy means no data yet. */
+  loaded: ReadonlySignal<boolean>;
   accounts: ReadonlySignal<AccountView[]>;
   lastSyncedAt: ReadonlySignal<string | null>;
   /** The finished syncs, newest first (the Connect page's history). */
@@ -37,8 +39,10 @@ export interface DataModel {
   reload(): Promise<void>;
 }
 
-export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataModel {
+/** `openReplica` opens the newest saved copy, or gives null when nothing is saved (a first visit). */
+export function createDataModel(openReplica: () => Promise<SqlDatabase | null>): DataModel {
   const db = signal<SqlDatabase | null>(null);
+  const loaded = signal(false);
   const loadError = signal<string | null>(null);
   let generation = 0;
 
@@ -49,6 +53,7 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
 
   return {
     db,
+    loaded,
     accounts: read(listAccounts, []),
     lastSyncedAt: read(lastSuccessfulSyncAt, null),
     syncHistory,
@@ -58,7 +63,7 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
     loadError,
     async reload() {
       const mine = ++generation;
-      let next: SqlDatabase;
+      let next: SqlDatabase | null;
       try {
         next = await openReplica();
       } catch (error) {
@@ -69,11 +74,14 @@ export function createDataModel(openReplica: () => Promise<SqlDatabase>): DataMo
       // Opening took a task; drawing from the new copy takes the next one, so neither is long.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (mine !== generation) {
-        next.close();
+        next?.close();
         return;
       }
       const previous = db.peek();
-      db.value = next;
+      batch(() => {
+        db.value = next;
+        loaded.value = true;
+      });
       previous?.close();
     },
   };

@@ -511,7 +511,7 @@ function EmptyList({ models }: { models: Models }) {
 
 export function ActivitiesPage({ models }: { models: Models }) {
   const total = models.activities.total.value;
-  const loaded = models.data.db.value !== null;
+  const loaded = models.data.loaded.value;
   return (
     <>
       <header class="page-header">
