@@ -2,10 +2,9 @@
  * The SQLite contract on sql.js, for the browser: an in-memory database loaded from and
  * saved to a ByteStore (IndexedDB).
  *
- * Two sql.js facts shape this file. `db.export()` closes and reopens the database, so every
- * prepared statement dies and `PRAGMA foreign_keys` resets: the statement cache is dropped
- * and the pragma re-applied after each export. And an export inside an open transaction
- * silently leaves out the uncommitted rows: `persist()` refuses to run inside one.
+ * `db.export()` (sql.js 1.17) copies the database through SQLite's backup API, keeping the
+ * connection, its prepared statements and its pragmas; it refuses to run inside a write
+ * transaction, and `persist()` refuses first, with a message that says why.
  */
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { migrate } from '../migrations.ts';
@@ -74,8 +73,6 @@ export async function openSqlJsDatabase(
       if (!dirty) return;
       if (!store.save) throw new Error('This copy of the database is read-only');
       const bytes = db.export();
-      statements.clear();
-      db.exec(CONNECTION_PRAGMAS);
       dirty = false;
       try {
         await store.save(bytes);
