@@ -14,6 +14,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 export default defineConfig({
   define: { __BUILD_ID__: JSON.stringify(buildId), __APP_VERSION__: JSON.stringify(version) },
   build: { outDir, emptyOutDir: true },
+  // The replica worker (src/ui/replica/) is a module, as the page starts it.
+  worker: { format: 'es' },
   plugins: [
     preact(),
     VitePWA({

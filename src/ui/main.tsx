@@ -1,19 +1,15 @@
 /**
- * The page's composition root: sql.js for the read-only copy of the database, the service
- * worker connection, the models, foreground sync triggers, and the app.
+ * The page's composition root: the replica worker that keeps this tab's read-only copy of the
+ * database, the service worker connection, the models, foreground sync triggers, and the app.
  */
 
 import { computed } from '@preact/signals';
 import { render } from 'preact';
-import initSqlJs from 'sql.js';
-import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { utcDay } from '../core/clock.ts';
 import { browserForegroundEvents, startForegroundSync } from '../core/foregroundSync.ts';
 import { systemClock } from '../platform/realTime.ts';
 import { databaseKey, loadAppMode, loadCloudSettings, saveAppMode } from '../pwa/cloudSettings.ts';
 import { SERVER_DATABASE_KEY } from '../pwa/serverMode.ts';
-import { type ByteStore, idbReader } from '../storage/sqljs/byteStore.ts';
-import { openSqlJsDatabase } from '../storage/sqljs/sqlJsDatabase.ts';
 import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
 import { createActivitiesModel } from './models/activitiesModel.ts';
@@ -27,13 +23,17 @@ import { createSettingsModel } from './models/settingsModel.ts';
 import { createSyncModel } from './models/syncModel.ts';
 import { connectServer, detectAppMode } from './pwa/serverConnection.ts';
 import { connectWorker } from './pwa/workerConnection.ts';
+import { connectReplica } from './replica/replicaClient.ts';
 import './styles.css';
 
 /** Changes with every build (vite.config.ts `define`). */
 declare const __BUILD_ID__: string;
 
 const painted = firstPaint(window);
-const sqlJs = painted.then(() => initSqlJs({ locateFile: () => wasmUrl }));
+// Started once the first screen is painted: its script and sql.js's wasm are not needed for it.
+const replica = connectReplica(
+  painted.then(() => new Worker(new URL('./replica/replicaWorker.ts', import.meta.url), { type: 'module' })),
+);
 const worker = connectWorker('/sw.js');
 const clock = systemClock;
 // Before the first await: the browser fires these once, possibly while the page is still starting.
@@ -44,7 +44,7 @@ const install = createInstallPrompt(window);
 // Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md,
 // "Server mode"). Known to be one, the page waits for the server's state. Otherwise it is drawn at
 // once, the browser syncing by itself, and the question asked once it is painted (below), as the
-// wasm is fetched then: nothing on the network delays the first screen.
+// replica worker is started then: nothing on the network delays the first screen.
 const remembered = await loadAppMode();
 const detect = () => detectAppMode((input, init) => fetch(input, init), remembered);
 const detected = remembered === 'server' ? await detect() : { mode: 'browser' as const, state: null, locked: false };
@@ -63,18 +63,7 @@ const server =
 const backend = server ?? worker;
 const currentDatabaseKey = async () => (server ? SERVER_DATABASE_KEY : databaseKey(await loadCloudSettings()));
 
-// One reader per file, kept: each reload reads only the chunks a save changed.
-const readers = new Map<string, ByteStore>();
-const readerOf = (key: string): ByteStore => {
-  const reader = readers.get(key) ?? idbReader(key);
-  readers.set(key, reader);
-  return reader;
-};
-// Nothing saved yet (a first visit): no copy to open, so the page needs no wasm and no schema.
-const data = createDataModel(async () => {
-  const saved = await readerOf(await currentDatabaseKey()).load();
-  return saved ? openSqlJsDatabase(await sqlJs, { load: () => Promise.resolve(saved) }) : null;
-});
+const data = createDataModel(replica, currentDatabaseKey);
 const { now, refresh: refreshNow } = createNow(clock, {
   setInterval: (callback, ms) => window.setInterval(callback, ms),
   clearInterval: (handle) => window.clearInterval(handle as number),
@@ -96,7 +85,7 @@ const models: AppModels = {
   worker,
   server: server ? { locked: server.locked } : null,
   data,
-  activities: createActivitiesModel(data.db),
+  activities: createActivitiesModel(replica, data),
   review: createReviewModel(backend),
   lastSynced: createLastSynced(
     data.lastSyncedAt,

@@ -10,8 +10,8 @@
  * data (it gets a StaleCopyError and must reload), and a reader, reading the manifest and the
  * chunks in one transaction too, never sees a mix of two versions.
  *
- * Tabs hold read-only copies (no `save`); a reader kept across loads fetches only the chunks whose
- * version moved. The service worker is the one writer, and the version check guards even that.
+ * Tabs hold read-only copies (no `save`), each in its replica worker (src/ui/replica/); a reader
+ * kept across loads fetches only the chunks whose version moved. The service worker is the one writer, and the version check guards even that.
  * A file saved whole by an older Folio Sync (`{bytes, version}` under `key`) is read as it is and
  * rewritten as chunks by the writer's first load.
  */
@@ -191,7 +191,7 @@ export async function savedVersion(key: string, store: UseStore = fileStore()): 
 }
 
 /**
- * A read-only view of the file at `key`. Kept across loads (a tab keeps one), it reads again only
+ * A read-only view of the file at `key`. Kept across loads (a tab's replica worker keeps one), it reads again only
  * the chunks that changed since its last load, and writes them into the file it returned last
  * time: a loaded file is good until the next load (sql.js copies it when it opens it).
  */
@@ -202,9 +202,6 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
     async load() {
       held = await read(store, key, held);
       if (!held) return undefined;
-      // Joining a large file is tens of milliseconds: in a task of its own, so a page does not
-      // spend it in the same long task as opening the file and drawing it.
-      await nextTask();
       const { manifest, chunks } = held;
       if (file?.length === manifest.size && held.read !== null) {
         for (const i of held.read) file.set(chunks[i] as Uint8Array, i * manifest.chunkSize);
@@ -215,8 +212,6 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
     },
   };
 }
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** A writable, version-checked file at `key`; `onSaved` hears each new version. */
 export function idbWriter(

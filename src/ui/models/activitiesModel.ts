@@ -1,31 +1,14 @@
 /**
  * The activities view at any scale: filters, a search, and a window of rows. Only the rows
- * on screen (plus a few either side) are queried and rendered; SQLite's indexes find them,
- * and the count tells the scroll bar how tall the whole list is.
+ * on screen (plus a few either side) are asked of the replica worker and rendered; SQLite's
+ * indexes find them, and the count tells the scroll bar how tall the whole list is.
  */
 
-import { batch, computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import type { SqlDatabase } from '../../storage/sqlDatabase.ts';
-import {
-  type ActivityFilter,
-  type ActivityView,
-  countActivities,
-  listActivities,
-  listActivityTypes,
-} from '../../storage/views.ts';
-import { showableView } from '../format/showable.ts';
-
-/** Rows rendered beyond the visible ones, so a fast scroll does not show blank space. */
-const OVERSCAN = 10;
-/** The review queue is short by nature; this bounds a pathological one. */
-const REVIEW_ROWS = 500;
-
-/** What the list shows, in pixels: how far its top is scrolled past, how much of it fits on screen, and one row's height. */
-interface Viewport {
-  top: number;
-  height: number;
-  rowHeight: number;
-}
+import { batch, computed, effect, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import type { ActivityFilter, ActivityView } from '../../storage/views.ts';
+import type { Replica } from '../replica/replicaClient.ts';
+import type { ActivityWindow, Viewport } from '../replica/replicaProtocol.ts';
+import type { DataModel } from './dataModel.ts';
 
 export interface ActivitiesModel {
   accountId: Signal<string>;
@@ -39,6 +22,8 @@ export interface ActivitiesModel {
   /** Index of the first rendered row. */
   first: ReadonlySignal<number>;
   rows: ReadonlySignal<ActivityView[]>;
+  /** The list shown is the newest copy's: from then on, an empty list means no match, or no data yet. */
+  settled: ReadonlySignal<boolean>;
   toReview: ReadonlySignal<ActivityView[]>;
   /** Some filter or the search narrows the list. */
   filtering: ReadonlySignal<boolean>;
@@ -49,7 +34,10 @@ export interface ActivitiesModel {
   setViewport(viewport: Viewport): void;
 }
 
-export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): ActivitiesModel {
+export function createActivitiesModel(
+  replica: Replica,
+  data: Pick<DataModel, 'version' | 'activityTypes' | 'toReview'>,
+): ActivitiesModel {
   const accountId = signal('');
   const type = signal('');
   const from = signal('');
@@ -57,6 +45,14 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
   const needsReview = signal(false);
   const search = signal('');
   const viewport = signal<Viewport>({ top: 0, height: 800, rowHeight: 40 });
+  /** The newest answer, and the copy and the filter it answered for. */
+  const shown = signal<ActivityWindow & { version: number; filter: ActivityFilter | null }>({
+    total: 0,
+    first: 0,
+    rows: [],
+    version: 0,
+    filter: null,
+  });
 
   const filter = computed<ActivityFilter>(() => ({
     accountId: accountId.value,
@@ -66,16 +62,33 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     needsReview: needsReview.value,
     search: search.value,
   }));
-  const total = computed(() => (db.value ? countActivities(db.value, filter.value) : 0));
-  const count = computed(() => Math.ceil(viewport.value.height / viewport.value.rowHeight) + 2 * OVERSCAN);
-  // Clamped, so a list that shrank under a scrolled view still shows its last rows.
-  const first = computed(() =>
-    Math.max(
-      0,
-      Math.min(Math.floor(viewport.value.top / viewport.value.rowHeight) - OVERSCAN, total.value - count.value),
-    ),
-  );
   const filtering = computed(() => Object.values(filter.value).some((value) => value !== '' && value !== false));
+
+  // One request at a time; what changed meanwhile (a scroll goes on) is asked next, only the newest of it.
+  let asking = false;
+  let wanted: { filter: ActivityFilter; viewport: Viewport; version: number } | null = null;
+  const ask = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      while (wanted) {
+        const { version, ...request } = wanted;
+        wanted = null;
+        try {
+          shown.value = { ...(await replica.ask({ kind: 'activities', ...request })), version, filter: request.filter };
+        } catch {
+          // The copy could not be read: the list keeps what it shows, and the data model says why.
+        }
+      }
+    } finally {
+      asking = false;
+    }
+  };
+  // A new copy, filter or scroll position: ask again.
+  effect(() => {
+    wanted = { filter: filter.value, viewport: viewport.value, version: data.version.value };
+    void ask();
+  });
 
   return {
     accountId,
@@ -84,15 +97,15 @@ export function createActivitiesModel(db: ReadonlySignal<SqlDatabase | null>): A
     to,
     needsReview,
     search,
-    types: computed(() => (db.value ? listActivityTypes(db.value) : [])),
-    total,
-    first,
-    rows: computed(() =>
-      db.value ? showableView(listActivities(db.value, filter.value, { limit: count.value, offset: first.value })) : [],
+    types: data.activityTypes,
+    total: computed(() => shown.value.total),
+    first: computed(() => shown.value.first),
+    rows: computed(() => shown.value.rows),
+    settled: computed(
+      () =>
+        shown.value.version > 0 && shown.value.version === data.version.value && shown.value.filter === filter.value,
     ),
-    toReview: computed(() =>
-      db.value ? showableView(listActivities(db.value, { needsReview: true }, { limit: REVIEW_ROWS, offset: 0 })) : [],
-    ),
+    toReview: data.toReview,
     filtering,
     datesReversed: computed(() => from.value !== '' && to.value !== '' && from.value > to.value),
     clearFilters() {

@@ -1,30 +1,16 @@
 /**
- * The page's read-only copy of the database, and what the views read from it. A new copy is
- * loaded whenever the service worker saves a version (any tab's sync or edit), and swapped in
- * whole, so every view updates together.
+ * What the views read of the data: the replica worker's snapshot of the newest saved copy
+ * (src/ui/replica/). A new one is asked for whenever the service worker saves a version (any
+ * tab's sync or edit), and swapped in whole, so every view updates together.
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
-import type { SqlDatabase } from '../../storage/sqlDatabase.ts';
-import { lastSuccessfulSyncAt } from '../../storage/syncState.ts';
-import {
-  type AccountView,
-  type CashView,
-  type HoldingView,
-  listAccounts,
-  listCash,
-  listHoldings,
-  listSyncHistory,
-  type SyncHistoryRow,
-} from '../../storage/views.ts';
-import { showableView } from '../format/showable.ts';
-
-const HISTORY_ROWS = 30;
+import type { AccountView, CashView, HoldingView, SyncHistoryRow } from '../../storage/views.ts';
+import type { Replica } from '../replica/replicaClient.ts';
+import type { Snapshot } from '../replica/replicaProtocol.ts';
 
 export interface DataModel {
-  /** The current read-only copy; null until the first load, and while nothing is saved yet. */
-  db: ReadonlySignal<SqlDatabase | null>;
-  /** Whether a load has finished: from then on, no copy means no data yet. */
-  loaded: ReadonlySignal<boolean>;
+  /** Counts the loads applied (0: none yet): what depends on the data asks again when it moves. */
+  version: ReadonlySignal<number>;
   accounts: ReadonlySignal<AccountView[]>;
   lastSyncedAt: ReadonlySignal<string | null>;
   /** The finished syncs, newest first (the Connect page's history). */
@@ -33,56 +19,58 @@ export interface DataModel {
   lastSync: ReadonlySignal<SyncHistoryRow | null>;
   holdings: ReadonlySignal<HoldingView[]>;
   cash: ReadonlySignal<CashView[]>;
+  activityTypes: ReadonlySignal<string[]>;
+  toReview: ReadonlySignal<Snapshot['toReview']>;
   /** Why the newest copy could not be loaded (this tab is older than the data), until one loads. */
   loadError: ReadonlySignal<string | null>;
   /** Loads the newest saved copy; calls that overlap collapse into the last one. Never rejects. */
   reload(): Promise<void>;
 }
 
-/** `openReplica` opens the newest saved copy, or gives null when nothing is saved (a first visit). */
-export function createDataModel(openReplica: () => Promise<SqlDatabase | null>): DataModel {
-  const db = signal<SqlDatabase | null>(null);
-  const loaded = signal(false);
+const EMPTY: Snapshot = {
+  accounts: [],
+  lastSyncedAt: null,
+  syncHistory: [],
+  holdings: [],
+  cash: [],
+  activityTypes: [],
+  toReview: [],
+};
+
+/** `databaseKey` names the file the page follows (the demo cloud's, another cloud's, the server's copy). */
+export function createDataModel(replica: Replica, databaseKey: () => Promise<string>): DataModel {
+  const snapshot = signal<Snapshot>(EMPTY);
+  const version = signal(0);
   const loadError = signal<string | null>(null);
   let generation = 0;
-
-  // What the views read is cloud text: shown through showable (src/ui/format/showable.ts).
-  const read = <T>(query: (db: SqlDatabase) => T, empty: T) =>
-    computed(() => (db.value ? showableView(query(db.value)) : empty));
-  const syncHistory = read((current) => listSyncHistory(current, HISTORY_ROWS), []);
+  const syncHistory = computed(() => snapshot.value.syncHistory);
 
   return {
-    db,
-    loaded,
-    accounts: read(listAccounts, []),
-    lastSyncedAt: read(lastSuccessfulSyncAt, null),
+    version,
+    accounts: computed(() => snapshot.value.accounts),
+    lastSyncedAt: computed(() => snapshot.value.lastSyncedAt),
     syncHistory,
     lastSync: computed(() => syncHistory.value[0] ?? null),
-    holdings: read(listHoldings, []),
-    cash: read(listCash, []),
+    holdings: computed(() => snapshot.value.holdings),
+    cash: computed(() => snapshot.value.cash),
+    activityTypes: computed(() => snapshot.value.activityTypes),
+    toReview: computed(() => snapshot.value.toReview),
     loadError,
     async reload() {
       const mine = ++generation;
-      let next: SqlDatabase | null;
+      let next: Snapshot | null;
       try {
-        next = await openReplica();
+        next = await replica.ask({ kind: 'load', key: await databaseKey() });
       } catch (error) {
         if (mine === generation) loadError.value = error instanceof Error ? error.message : String(error);
         return;
       }
-      loadError.value = null;
-      // Opening took a task; drawing from the new copy takes the next one, so neither is long.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      if (mine !== generation) {
-        next?.close();
-        return;
-      }
-      const previous = db.peek();
+      if (mine !== generation) return;
       batch(() => {
-        db.value = next;
-        loaded.value = true;
+        loadError.value = null;
+        snapshot.value = next ?? EMPTY;
+        version.value++;
       });
-      previous?.close();
     },
   };
 }

@@ -511,7 +511,7 @@ function EmptyList({ models }: { models: Models }) {
 
 export function ActivitiesPage({ models }: { models: Models }) {
   const total = models.activities.total.value;
-  const loaded = models.data.loaded.value;
+  const settled = models.activities.settled.value;
   return (
     <>
       <header class="page-header">
@@ -522,7 +522,7 @@ export function ActivitiesPage({ models }: { models: Models }) {
       </header>
       <ReviewQueue models={models} />
       <Filters models={models} />
-      {total > 0 ? <ActivityList models={models} /> : loaded && <EmptyList models={models} />}
+      {total > 0 ? <ActivityList models={models} /> : settled && <EmptyList models={models} />}
     </>
   );
 }
