@@ -112,6 +112,43 @@ describe('the chunked file store', () => {
     expect(same(bytes, await idbReader('kept-reader', store).load())).toBe(true);
   });
 
+  it('a kept reader follows a file that grows, shrinks and grows past its room, reading only what changed', async () => {
+    const { store, counts, reset } = countingStore();
+    const writer = idbWriter('grows', { store });
+    await writer.load();
+    const reader = idbReader('grows', store);
+    const file = (chunks: number, fill: number) => {
+      const bytes = new Uint8Array(chunks * CHUNK_SIZE + 100).fill(fill);
+      bytes[0] = chunks; // the header changes with every save, as SQLite's does
+      return bytes;
+    };
+    await writer.save(file(8, 1));
+    expect(await reader.load()).toEqual(file(8, 1));
+    for (const [chunks, fill] of [
+      [9, 1], // one page more: the header and the new tail only
+      [3, 1], // shrunk
+      [40, 2], // grown past the room the reader kept
+      [41, 2],
+    ] as const) {
+      const bytes = file(chunks, fill);
+      bytes.set([fill + 1], 2 * CHUNK_SIZE - 1);
+      await writer.save(bytes);
+      reset();
+      expect(await reader.load()).toEqual(bytes);
+      if (chunks === 9 || chunks === 41) expect({ chunks, getAlls: counts.getAlls }).toEqual({ chunks, getAlls: 0 });
+      // The stored last chunk is the file's last bytes, no longer (its start was the same as before).
+      const last = await store(
+        'readonly',
+        (objects) =>
+          new Promise<unknown>((resolve) => {
+            const request = objects.get(['grows', chunks]);
+            request.onsuccess = () => resolve(request.result);
+          }),
+      );
+      expect((last as Uint8Array).length).toBe(100);
+    }
+  });
+
   it('learns the saved version from the manifest alone', async () => {
     const { store, counts, reset } = countingStore();
     await bigDatabase('version-only', 4000, store);

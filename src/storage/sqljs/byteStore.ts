@@ -104,10 +104,15 @@ interface Snapshot {
   read: number[] | null;
 }
 
-function join(snapshot: Snapshot): Uint8Array {
-  const bytes = new Uint8Array(snapshot.manifest.size);
+/** Chunk i of a file of `size` bytes, as far as the file goes (an older save may have kept a longer last chunk). */
+const within = (chunk: Uint8Array, offset: number, size: number): Uint8Array =>
+  chunk.length > size - offset ? chunk.subarray(0, Math.max(0, size - offset)) : chunk;
+
+/** The whole file, written into `bytes` (at least the file's size). */
+function join(snapshot: Snapshot, bytes = new Uint8Array(snapshot.manifest.size)): Uint8Array {
+  const { size, chunkSize } = snapshot.manifest;
   snapshot.chunks.forEach((chunk, i) => {
-    bytes.set(chunk, i * snapshot.manifest.chunkSize);
+    bytes.set(within(chunk, i * chunkSize, size), i * chunkSize);
   });
   return bytes;
 }
@@ -191,27 +196,37 @@ export async function savedVersion(key: string, store: UseStore = fileStore()): 
 }
 
 /**
- * A read-only view of the file at `key`. Kept across loads (a tab's replica worker keeps one), it reads again only
- * the chunks that changed since its last load, and writes them into the file it returned last
- * time: a loaded file is good until the next load (sql.js copies it when it opens it).
+ * A read-only view of the file at `key`. Kept across loads (a tab's replica worker keeps one), it
+ * reads again only the chunks that changed since its last load, and writes them into the file it
+ * returned last time: a loaded file is good until the next load (sql.js copies it when it opens it).
  */
 export function idbReader(key: string, store: UseStore = fileStore()): ByteStore {
   let held: Snapshot | null = null;
-  let file: Uint8Array | null = null;
+  /** The file as last loaded, with room to grow: a save that adds a page patches it, not copies it. */
+  let buffer: Uint8Array = new Uint8Array();
   return {
     async load() {
       held = await read(store, key, held);
       if (!held) return undefined;
       const { manifest, chunks } = held;
-      if (file?.length === manifest.size && held.read !== null) {
-        for (const i of held.read) file.set(chunks[i] as Uint8Array, i * manifest.chunkSize);
+      if (held.read !== null && manifest.size <= buffer.length) {
+        for (const i of held.read) {
+          const offset = i * manifest.chunkSize;
+          buffer.set(within(chunks[i] as Uint8Array, offset, manifest.size), offset);
+        }
       } else {
-        file = join(held);
+        buffer = join(
+          held,
+          new Uint8Array(Math.ceil((manifest.size * GROWTH) / manifest.chunkSize) * manifest.chunkSize),
+        );
       }
-      return file;
+      return buffer.subarray(0, manifest.size);
     },
   };
 }
+
+/** Room a reader leaves for the file to grow before it copies it whole again. */
+const GROWTH = 1.25;
 
 /** A writable, version-checked file at `key`; `onSaved` hears each new version. */
 export function idbWriter(
@@ -240,9 +255,10 @@ export function idbWriter(
       const changed: number[] = [];
       for (let i = 0; i < count; i++) {
         const start = i * CHUNK_SIZE;
-        if (rewrite || differs(bytes, base, start, Math.min(start + CHUNK_SIZE, bytes.length))) {
-          changed.push(i);
-        }
+        const end = Math.min(start + CHUNK_SIZE, bytes.length);
+        // A last chunk that got shorter or longer is changed even where its bytes are the same.
+        const stored = Math.max(0, Math.min(CHUNK_SIZE, base.length - start));
+        if (rewrite || end - start !== stored || differs(bytes, base, start, end)) changed.push(i);
       }
       const expected = loaded;
       const saved = await transact<boolean>(store, 'readwrite', (objects, result) => {
