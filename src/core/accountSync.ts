@@ -223,8 +223,10 @@ export async function syncAccountActivities(
     });
     progress('FAILED');
     // An account that never synced has no state to go back to: it failed. The sync still ends
-    // here, rather than failing every account after it the same way.
-    if (connectionLost) throw error;
+    // here, rather than failing every account after it the same way. So does a 429 that asked
+    // to wait longer than a retry may: the cloud is asked nothing more until then
+    // (docs/sync-rules.md, "Failures").
+    if (connectionLost || (isCloudError(error, 'rate-limited') && error.retryAfterMs !== undefined)) throw error;
     return outcome('FAILED', message, code);
   }
 }

@@ -21,15 +21,35 @@ export type CloudErrorCode =
 
 export class CloudError extends Error {
   override readonly name = 'CloudError';
+  /** A 429 that asked to wait longer than a retry may: how long, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly code: CloudErrorCode,
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/**
+ * A 429 in words, with the wait it asked for when known ("it asks to wait 90 s", "… 5 min": the
+ * app reads the wait back from the message, src/ui/models/syncStatus.ts). `long`: the wait is
+ * longer than a retry may wait, so nothing was retried (transport/retryPolicy.ts).
+ */
+export function rateLimited(waitMs: number | null, long = false): CloudError {
+  const seconds = waitMs === null ? null : Math.ceil(waitMs / 1000);
+  const wait =
+    seconds === null ? '' : `: it asks to wait ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}`;
+  return new CloudError(
+    'rate-limited',
+    `Rate limited by the cloud${wait}`,
+    429,
+    long && waitMs !== null ? { retryAfterMs: waitMs } : {},
+  );
 }
 
 export const isCloudError = (error: unknown, code?: CloudErrorCode): error is CloudError =>

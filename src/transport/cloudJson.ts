@@ -3,9 +3,10 @@
  * can act on. Shared by the auth session and the API client.
  */
 import * as v from 'valibot';
-import { CloudError } from './cloudError.ts';
+import { CloudError, rateLimited } from './cloudError.ts';
 import { ErrorBodySchema } from './cloudSchemas.ts';
 import type { HttpResponse } from './http.ts';
+import { parseRetryAfter } from './retryPolicy.ts';
 
 function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -29,12 +30,8 @@ function errorFromResponse(response: HttpResponse, what: string): CloudError {
   const { status } = response;
   const detail = serverMessage(response);
   if (status === 429) {
-    // Said in the message as the cloud said it: the wait was already honoured up to a minute.
-    const asked = response.header('retry-after')?.trim() ?? '';
-    const seconds = /^\d+$/.test(asked) ? Number(asked) : null;
-    const wait =
-      seconds === null ? '' : `: it asks to wait ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}`;
-    return new CloudError('rate-limited', `Rate limited by the cloud${wait}`, status);
+    // Still refused after the retries (which waited as asked): the last wait it asked for.
+    return rateLimited(parseRetryAfter(response.header('retry-after'), Date.now()));
   }
   if (status >= 500) {
     return new CloudError(

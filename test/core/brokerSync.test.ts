@@ -445,6 +445,22 @@ describe('failures', () => {
     expect(statusOf(h, PERSONAL)?.syncStatus).toBe('NEEDS_REVIEW');
   });
 
+  it('a 429 asking to wait longer than a retry may ends the sync at once: no retry, no account after it', async () => {
+    const h = await createHarness(time);
+    demo.setScenario({ failingAccount: { accountId: MARGIN, status: 429 }, retryAfter: '300' });
+    const result = await h.sync();
+    expect(statusOf(h, MARGIN)).toMatchObject({
+      syncStatus: 'FAILED',
+      lastError: 'Rate limited by the cloud: it asks to wait 5 min',
+    });
+    expect(time.sleeps).toEqual([]);
+    // The refused request was the last the cloud heard.
+    const refused = demo.requests.findIndex((request) => request.status === 429);
+    expect(demo.requests.slice(refused).map((request) => request.status)).toEqual([429]);
+    expect(result).toMatchObject({ success: false, message: 'Rate limited by the cloud: it asks to wait 5 min' });
+    expect(h.scalar('SELECT error_code FROM sync_runs ORDER BY id DESC LIMIT 1')).toBe('rate-limited');
+  });
+
   it('rides out a short burst of 5xx', async () => {
     const h = await createHarness(time);
     demo.setScenario({ serverErrors: 2 });

@@ -60,14 +60,22 @@ describe('sendWithRetry', () => {
     expect(time.sleeps).toEqual([60_000]);
   });
 
-  it('gives up at once when Retry-After asks for more than 60 s, leaving the wait to the caller', async () => {
-    const time = fakeTime();
+  it('gives up at once when Retry-After asks for more than 60 s, naming the wait', async () => {
+    const time = fakeTime('2026-11-28T12:00:00Z');
     const sender = scripted(answer(429, { 'retry-after': '61' }), answer(200));
-    const response = await sendWithRetry(sender.send, time);
-    expect(response.status).toBe(429);
-    expect(response.header('retry-after')).toBe('61');
+    await expect(sendWithRetry(sender.send, time)).rejects.toMatchObject({
+      code: 'rate-limited',
+      message: 'Rate limited by the cloud: it asks to wait 61 s',
+      retryAfterMs: 61_000,
+    });
+    // As an HTTP date too.
+    const dated = scripted(answer(429, { 'retry-after': 'Sat, 28 Nov 2026 12:05:00 GMT' }), answer(200));
+    await expect(sendWithRetry(dated.send, time)).rejects.toMatchObject({
+      message: 'Rate limited by the cloud: it asks to wait 5 min',
+      retryAfterMs: 300_000,
+    });
     expect(time.sleeps).toEqual([]);
-    expect(sender.calls()).toBe(1);
+    expect(sender.calls() + dated.calls()).toBe(2);
   });
 
   it('reads Retry-After as an HTTP date', async () => {
