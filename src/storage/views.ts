@@ -187,9 +187,8 @@ export function countActivities(db: SqlDatabase, filter: ActivityFilter = {}): n
   return db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM activities v ${sql}`, params)?.n ?? 0;
 }
 
-/** The activity types present, for the type filter. */
 /**
- * The activity types present, in order. One index seek per type (activities_type_date), where a
+ * The activity types present, in order, for the type filter. One index seek per type (activities_type_date), where a
  * DISTINCT would read the whole index: a few types over a long history.
  */
 export const listActivityTypes = (db: SqlDatabase): string[] =>

@@ -104,6 +104,23 @@ describe("a tab's copy of the data", () => {
     expect(tab.data.syncHistory.value.length).toBe(before + 1);
   });
 
+  it('answers every request, even one whose rows could not be sent', async () => {
+    const sent: unknown[] = [];
+    let listener: (event: MessageEvent) => void = () => undefined;
+    const port = {
+      postMessage(message: { ok: boolean }) {
+        if (message.ok) throw new DOMException('could not be cloned', 'DataCloneError');
+        sent.push(message);
+      },
+      addEventListener(_type: string, added: (event: MessageEvent) => void) {
+        listener = added;
+      },
+    };
+    serveReplica(port as unknown as ReplicaPort, createReplicaHost({ sqlJs: () => sqlJs }));
+    listener({ data: { id: 7, request: { kind: 'load', key: 'db:unsendable' } } } as MessageEvent);
+    await expect.poll(() => sent).toEqual([{ id: 7, ok: false, error: 'could not be cloned' }]);
+  });
+
   it('keeps what it shows when a newer file cannot be read, and says why', async () => {
     await syncInto('db:newer');
     const tab = openTab('db:newer');

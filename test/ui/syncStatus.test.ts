@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncHistoryRow } from '../../src/storage/views.ts';
 import { CloudError } from '../../src/transport/cloudError.ts';
 import { readJson } from '../../src/transport/cloudJson.ts';
+import { showable } from '../../src/ui/format/showable.ts';
 import {
   accountProblem,
   cloudsOwnWords,
@@ -89,6 +90,16 @@ describe('sync words', () => {
     expect(said(403, JSON.stringify({ message: 'Account closed' }))).toBe('Account closed');
     expect(said(403, '')).toBeNull();
     expect(cloudsOwnWords('rate-limited', 'Rate limited by the cloud: it asks to wait 5 min')).toBeNull();
+    // Folio Sync's sentence about a redirect is not the cloud's.
+    expect(
+      cloudsOwnWords(
+        'request-rejected',
+        'The cloud answered with a redirect to https://x.test/, which is not followed',
+      ),
+    ).toBeNull();
+    // Words cut for showing (their closing parenthesis with them) are still the cloud's.
+    const long = failure(503, JSON.stringify({ message: 'x'.repeat(600) }));
+    expect(cloudsOwnWords(long.code, showable(long.message))).toMatch(/^x{400,}…$/);
     const { code, message } = failure(404, '');
     expect(accountProblem({ lastError: message, lastErrorCode: code })).toBe(
       "The cloud refused this account's activities",

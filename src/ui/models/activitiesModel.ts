@@ -77,7 +77,8 @@ export function createActivitiesModel(
         try {
           shown.value = { ...(await replica.ask({ kind: 'activities', ...request })), version, filter: request.filter };
         } catch {
-          // The copy could not be read: the list keeps what it shows, and the data model says why.
+          // The copy could not be read: the list keeps what it shows until the next answer (a
+          // load that fails says why, in the data model's banner).
         }
       }
     } finally {

@@ -80,16 +80,17 @@ const askedWait = (message: string | null): string | null => message?.match(/it 
 /**
  * The cloud's own words in a failure's message, if it sent any (transport/cloudJson.ts writes a
  * 5xx as "The cloud failed on … (HTTP 503: its words)", and a refusal as its words or, without
- * them, "The cloud refused … (HTTP 403)"). Null when the sentence is Folio Sync's, which must not
- * be shown as the cloud's, nor its status code to a user.
+ * them, "The cloud refused … (HTTP 403)"; platform/fetchHttp.ts a redirect as "The cloud answered
+ * with a redirect …"). Null when the sentence is Folio Sync's, which must not be shown as the
+ * cloud's, nor its status code to a user. A message cut for showing (showable.ts) keeps its words.
  */
 export function cloudsOwnWords(code: string | null, message: string | null): string | null {
   if (message === null) return null;
   switch (code) {
     case 'server-error':
-      return message.match(/\(HTTP \d{3}: (.+)\)$/s)?.[1] ?? null;
+      return message.match(/\(HTTP \d{3}: (.+?)\)?$/s)?.[1] ?? null;
     case 'request-rejected':
-      return /^The cloud refused .+ \(HTTP \d{3}\)$/s.test(message) ? null : message;
+      return /^The cloud (refused .+ \(HTTP \d{3}\)|answered with a redirect)/s.test(message) ? null : message;
     default:
       return null;
   }

@@ -16,6 +16,11 @@ export function connectReplica(port: Promise<ReplicaPort>): Replica {
       for (const waiting of pending.values()) waiting.reject(stopped);
       pending.clear();
     });
+    // An answer that could not be read names no request: every one waiting is told.
+    connected.addEventListener('messageerror', () => {
+      for (const waiting of pending.values()) waiting.reject(new Error("this tab's data could not be read"));
+      pending.clear();
+    });
     connected.addEventListener('message', (event) => {
       const reply = event.data as ReplicaReply;
       const waiting = pending.get(reply.id);

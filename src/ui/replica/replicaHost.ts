@@ -57,14 +57,14 @@ export function createReplicaHost(deps: {
   /** The file at `key` (default: IndexedDB's, through a reader kept per key). */
   readerOf?: (key: string) => ByteStore;
 }): ReplicaHost {
-  // One reader per file, kept: each reload reads only the chunks a save changed.
-  const readers = new Map<string, ByteStore>();
+  // The reader of the file followed, kept: each reload reads only the chunks a save changed. One
+  // file at a time: a reader holds a whole copy (and room to grow), so another cloud's is let go.
+  let reader: { key: string; store: ByteStore } | null = null;
   const readerOf =
     deps.readerOf ??
     ((key: string) => {
-      const reader = readers.get(key) ?? idbReader(key);
-      readers.set(key, reader);
-      return reader;
+      if (reader?.key !== key) reader = { key, store: idbReader(key) };
+      return reader.store;
     });
   let db: SqlDatabase | null = null;
   /** The filtered list's length, counted once per filter and copy (a scroll asks again and again). */
@@ -74,9 +74,17 @@ export function createReplicaHost(deps: {
     const saved = await readerOf(key).load();
     // Nothing saved yet (a first visit): no wasm and no schema for an empty copy.
     const next = saved ? await openSqlJsDatabase(await deps.sqlJs(), { load: () => Promise.resolve(saved) }) : null;
+    let snapshot: Snapshot | null;
+    try {
+      snapshot = next ? snapshotOf(next) : null;
+    } catch (error) {
+      next?.close();
+      throw error;
+    }
+    // Swapped only once the new copy answered: a failure leaves the list and the views on the old one.
     db?.close();
     db = next;
-    return db ? snapshotOf(db) : null;
+    return snapshot;
   }
 
   function activities(filter: ActivityFilter, viewport: Viewport): ActivityWindow {
@@ -102,13 +110,24 @@ export function createReplicaHost(deps: {
   };
 }
 
-/** Answers every request arriving on `port`; a failure is sent back in words, and the copy kept as it was. */
+/**
+ * Answers every request arriving on `port`; a failure is sent back in words, and the copy kept as
+ * it was. Every request gets an answer, even one whose rows could not be sent.
+ */
 export function serveReplica(port: ReplicaPort, host: ReplicaHost): void {
+  const fail = (id: number, error: unknown) =>
+    port.postMessage({ id, ok: false, error: showableError(error) } satisfies ReplicaReply);
   port.addEventListener('message', (event) => {
     const { id, request } = event.data as ReplicaMessage;
     host.answer(request).then(
-      (value) => port.postMessage({ id, ok: true, value } satisfies ReplicaReply),
-      (error: unknown) => port.postMessage({ id, ok: false, error: showableError(error) } satisfies ReplicaReply),
+      (value) => {
+        try {
+          port.postMessage({ id, ok: true, value } satisfies ReplicaReply);
+        } catch (error) {
+          fail(id, error);
+        }
+      },
+      (error: unknown) => fail(id, error),
     );
   });
 }

@@ -57,6 +57,6 @@ export type ReplicaReply = { id: number; ok: true; value: unknown } | { id: numb
 export interface ReplicaPort {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  /** A worker whose script failed (it answers nothing more). */
-  addEventListener(type: 'error', listener: (event: Event) => void): void;
+  /** A worker whose script failed (it answers nothing more), or an answer that could not be read. */
+  addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
 }
