@@ -10,6 +10,7 @@ import { browserForegroundEvents, startForegroundSync } from '../core/foreground
 import { systemClock } from '../platform/realTime.ts';
 import { databaseKey, loadAppMode, loadCloudSettings, saveAppMode } from '../pwa/cloudSettings.ts';
 import { SERVER_DATABASE_KEY } from '../pwa/serverMode.ts';
+import type { Command, CommandMap, CommandName } from '../pwa/swProtocol.ts';
 import { App } from './App.tsx';
 import type { AppModels } from './appModels.ts';
 import { createActivitiesModel } from './models/activitiesModel.ts';
@@ -22,7 +23,7 @@ import { createReviewModel } from './models/reviewModel.ts';
 import { createSettingsModel } from './models/settingsModel.ts';
 import { createSyncModel } from './models/syncModel.ts';
 import { connectServer, detectAppMode } from './pwa/serverConnection.ts';
-import { connectWorker } from './pwa/workerConnection.ts';
+import { connectWorker, type WorkerConnection } from './pwa/workerConnection.ts';
 import { connectReplica } from './replica/replicaClient.ts';
 import './styles.css';
 
@@ -43,11 +44,25 @@ const install = createInstallPrompt(window);
 
 // Served by a Folio Sync server, the app follows it and syncs nothing itself (docs/architecture.md,
 // "Server mode"). Known to be one, the page waits for the server's state. Otherwise it is drawn at
-// once, the browser syncing by itself, and the question asked once it is painted (below), as the
-// replica worker is started then: nothing on the network delays the first screen.
+// once, the browser syncing by itself, and the question asked once it is painted, as the replica
+// worker is started then: nothing on the network delays the first screen. Its commands to the
+// service worker wait for the answer.
 const remembered = await loadAppMode();
 const detect = () => detectAppMode((input, init) => fetch(input, init), remembered);
 const detected = remembered === 'server' ? await detect() : { mode: 'browser' as const, state: null, locked: false };
+const detection = remembered === 'server' ? Promise.resolve(detected) : painted.then(detect);
+/** Settles once the mode the page started in is confirmed; never when it was not (the page reloads). */
+const confirmed = detection.then(async (found) => {
+  const saved = await saveAppMode(found.mode).then(
+    () => true,
+    () => false,
+  );
+  if (found.mode === detected.mode) return;
+  // A Folio Sync server serves this address now: start again as its page, before any sync here
+  // (not when the answer could not be kept: that would start again, and again).
+  if (saved) location.reload();
+  await new Promise<never>(() => undefined);
+});
 const server =
   detected.mode === 'server'
     ? connectServer({
@@ -60,7 +75,17 @@ const server =
         warn: (message) => console.warn(message),
       })
     : null;
-const backend = server ?? worker;
+/** A command to the service worker waits until the page is known not to be a server's. */
+async function sendOnceConfirmed<K extends CommandName>(
+  command: Extract<Command, { type: K }>,
+): Promise<CommandMap[K]['reply']> {
+  await confirmed;
+  return worker.send(command);
+}
+const backend: Pick<WorkerConnection, 'send' | 'onBroadcast'> = server ?? {
+  send: sendOnceConfirmed,
+  onBroadcast: (listener) => worker.onBroadcast(listener),
+};
 const currentDatabaseKey = async () => (server ? SERVER_DATABASE_KEY : databaseKey(await loadCloudSettings()));
 
 const data = createDataModel(replica, currentDatabaseKey);
@@ -104,15 +129,8 @@ const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 render(<App models={models} />, root);
 
-const detection = remembered === 'server' ? Promise.resolve(detected) : painted.then(detect);
 await data.reload();
-const found = await detection;
-await saveAppMode(found.mode);
-if (found.mode !== detected.mode) {
-  // A Folio Sync server serves this address now: start again as its page, before any sync here.
-  location.reload();
-  await new Promise<never>(() => undefined);
-}
+await confirmed;
 await sync.refreshStatus();
 settings.fill(sync.cloud.value);
 // App start, focus, visibility, bfcache restore and reconnecting each ask for an automatic

@@ -101,6 +101,27 @@ describe('the app in server mode', () => {
     expect(cloudSyncs()).toBe(2);
   });
 
+  it("a first visit drawn before the server answered sends nothing to the browser's worker meanwhile, then follows the server", async () => {
+    const page = await browser.context.newPage();
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await page.route('**/api/connect/state', async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await page.goto(server.url);
+    // Drawn as the browser's own app while the question waits: a Sync Now there must not sync.
+    await page.getByRole('button', { name: 'Sync Now' }).click();
+    await page.waitForTimeout(1500);
+    expect(cloudSyncs()).toBe(0);
+    answer();
+    await page.getByText('Next auto-sync: in under a minute').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    expect(cloudSyncs()).toBe(0);
+  });
+
   it('opens offline with the server data it last fetched, and fetches it again only when it changed', async () => {
     await fetch(`${server.url}/api/connect/sync`, { method: 'POST' });
     await server.runner.settled();

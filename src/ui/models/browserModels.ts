@@ -78,14 +78,16 @@ const FIRST_PAINT_FALLBACK_MS = 1000;
  */
 export function firstPaint(win: Window): Promise<void> {
   return new Promise((resolve) => {
-    const observer = new PerformanceObserver((list) => {
+    let observer: PerformanceObserver | null = null;
+    const done = () => {
+      observer?.disconnect();
+      resolve();
+    };
+    win.setTimeout(done, FIRST_PAINT_FALLBACK_MS);
+    if (typeof PerformanceObserver !== 'function') return;
+    observer = new PerformanceObserver((list) => {
       if (list.getEntriesByName('first-contentful-paint').length > 0) done();
     });
-    function done() {
-      observer.disconnect();
-      resolve();
-    }
     observer.observe({ type: 'paint', buffered: true });
-    win.setTimeout(done, FIRST_PAINT_FALLBACK_MS);
   });
 }
