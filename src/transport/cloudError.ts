@@ -41,9 +41,7 @@ export class CloudError extends Error {
  * longer than a retry may wait, so nothing was retried (transport/retryPolicy.ts).
  */
 export function rateLimited(waitMs: number | null, long = false): CloudError {
-  const seconds = waitMs === null ? null : Math.ceil(waitMs / 1000);
-  const wait =
-    seconds === null ? '' : `: it asks to wait ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}`;
+  const wait = waitMs === null ? '' : `: it asks to wait ${waitWords(waitMs)}`;
   return new CloudError(
     'rate-limited',
     `Rate limited by the cloud${wait}`,
@@ -54,3 +52,9 @@ export function rateLimited(waitMs: number | null, long = false): CloudError {
 
 export const isCloudError = (error: unknown, code?: CloudErrorCode): error is CloudError =>
   error instanceof CloudError && (code === undefined || error.code === code);
+
+/** A wait in words: "90 s" under two minutes, "5 min" from there. */
+export function waitWords(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}

@@ -146,6 +146,7 @@ describe('sync model', () => {
       kind: 'failed',
       code: 'server-error',
       detail: 'The cloud failed on your profile (HTTP 500)',
+      at: m.lastSync.value.startedAt,
     });
     // A sync that stopped part-way (some accounts synced first) says it stopped.
     m.lastSync.value = { ...failedRun('connection-lost', 'Network unavailable'), status: 'PARTIAL' };

@@ -58,16 +58,20 @@ describe('sync words', () => {
   });
 
   it('says account errors in plain words by their code, with the wait a 429 asked for', () => {
-    expect(accountProblem({ lastError: 'Pagination appears stuck', lastErrorCode: 'pagination-stuck' })).toBe(
+    const justNow = { elapsedMs: 0 };
+    expect(accountProblem({ lastError: 'Pagination appears stuck', lastErrorCode: 'pagination-stuck' }, justNow)).toBe(
       'The cloud kept sending the same page of activities, so the sync stopped; what came before is kept',
     );
     expect(
-      accountProblem({ lastError: 'Rate limited by the cloud: it asks to wait 15 s', lastErrorCode: 'rate-limited' }),
+      accountProblem(
+        { lastError: 'Rate limited by the cloud: it asks to wait 15 s', lastErrorCode: 'rate-limited' },
+        justNow,
+      ),
     ).toBe('The cloud asked Folio Sync to slow down; try again in 15 s');
-    expect(accountProblem({ lastError: 'Account closed', lastErrorCode: 'request-rejected' })).toBe(
+    expect(accountProblem({ lastError: 'Account closed', lastErrorCode: 'request-rejected' }, justNow)).toBe(
       "The cloud refused this account's activities: Account closed",
     );
-    expect(accountProblem({ lastError: null, lastErrorCode: null })).toBeNull();
+    expect(accountProblem({ lastError: null, lastErrorCode: null }, justNow)).toBeNull();
   });
 
   it("shows the cloud's own words of a failure, never Folio Sync's sentence or a status code as if the cloud said them", () => {
@@ -101,7 +105,7 @@ describe('sync words', () => {
     const long = failure(503, JSON.stringify({ message: 'x'.repeat(600) }));
     expect(cloudsOwnWords(long.code, showable(long.message))).toMatch(/^x{400,}…$/);
     const { code, message } = failure(404, '');
-    expect(accountProblem({ lastError: message, lastErrorCode: code })).toBe(
+    expect(accountProblem({ lastError: message, lastErrorCode: code }, { elapsedMs: 0 })).toBe(
       "The cloud refused this account's activities",
     );
   });
@@ -120,12 +124,22 @@ describe('sync words', () => {
     expect(account).toMatchObject({ kind: 'sync', notes: ['RRSP: The cloud asked Folio Sync to wait 5 min'] });
   });
 
-  it('says the wait a 429 asked for when the whole sync was refused, too', () => {
-    const refused = (detail: string) => statusHeadline({ kind: 'failed', code: 'rate-limited', detail });
-    expect(refused('Rate limited by the cloud: it asks to wait 5 min')).toBe(
-      'The cloud asked Folio Sync to slow down; try again in 5 min',
-    );
-    expect(refused('Rate limited by the cloud')).toBe(
+  it('says the wait a 429 asked for when the whole sync was refused, as much of it as is left', () => {
+    const at = '2026-11-28T12:00:00.000Z';
+    const refused = (detail: string, minutesLater: number) =>
+      statusHeadline(
+        { kind: 'failed', code: 'rate-limited', detail, at },
+        false,
+        Date.parse(at) + minutesLater * 60_000,
+      );
+    const asked = 'Rate limited by the cloud: it asks to wait 5 min';
+    expect(refused(asked, 0)).toBe('The cloud asked Folio Sync to slow down; try again in 5 min');
+    expect(refused(asked, 2)).toBe('The cloud asked Folio Sync to slow down; try again in 3 min');
+    // A page's clock a minute behind the sync's start: still the whole wait, not more.
+    expect(refused(asked, -1)).toBe('The cloud asked Folio Sync to slow down; try again in 5 min');
+    // Hours later the wait is over: it does not still read as to come.
+    expect(refused(asked, 180)).toBe('The cloud asked Folio Sync to slow down; Sync Now can try again');
+    expect(refused('Rate limited by the cloud', 0)).toBe(
       'The cloud asked Folio Sync to slow down; try again in a few minutes',
     );
   });

@@ -7,6 +7,7 @@
  * docs/sync-rules.md, "Failures".
  */
 import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
+import { waitWords } from '../../transport/cloudError.ts';
 
 /** How far a running sync has come: account k of n, and the activities fetched so far. */
 export interface OverallProgress {
@@ -22,8 +23,8 @@ export type SyncStatus =
   | { kind: 'offline' }
   /** The last sync could not reach the cloud while the browser was online. */
   | { kind: 'unreachable' }
-  /** The last sync failed as a whole (not an account's failure): its code and the engine's sentence. */
-  | { kind: 'failed'; code: string; detail: string | null }
+  /** The last sync failed as a whole (not an account's failure): its code, the engine's sentence, when it started. */
+  | { kind: 'failed'; code: string; detail: string | null; at: string }
   | { kind: 'attention'; accounts: AccountView[] }
   | { kind: 'ok' }
   | { kind: 'never' };
@@ -54,7 +55,7 @@ export function deriveStatus(facts: StatusFacts): SyncStatus {
   const last = facts.lastSync;
   if (last && last.errorCode !== null) {
     if (last.errorCode === 'network') return { kind: 'unreachable' };
-    return { kind: 'failed', code: last.errorCode, detail: last.message };
+    return { kind: 'failed', code: last.errorCode, detail: last.message, at: last.startedAt };
   }
   const attention = facts.accounts.filter(needsAttention);
   if (attention.length > 0) return { kind: 'attention', accounts: attention };
@@ -74,8 +75,14 @@ export const toneOf = (status: SyncStatus): Tone =>
 
 const count = new Intl.NumberFormat('en-US');
 
-/** How long a 429 asked to wait, as the cloud client wrote it into the message (transport/cloudJson.ts). */
+/** How long a 429 asked to wait, as the cloud client wrote it into the message (transport/cloudError.ts). */
 const askedWait = (message: string | null): string | null => message?.match(/it asks to wait (.+)$/)?.[1] ?? null;
+
+/** That wait in milliseconds ("90 s", "5 min"), or null. */
+const waitMs = (wait: string | null): number | null => {
+  const [, amount, unit] = wait?.match(/^(\d+) (s|min)$/) ?? [];
+  return amount === undefined ? null : Number(amount) * (unit === 's' ? 1000 : 60_000);
+};
 
 /**
  * The cloud's own words in a failure's message, if it sent any (transport/cloudJson.ts writes a
@@ -97,16 +104,22 @@ export function cloudsOwnWords(code: string | null, message: string | null): str
 }
 
 /**
- * Whether words describe the present state ("try again in 5 min") or a past sync in the history,
- * where a wait that has long run out must not read as still to come.
+ * Whether words describe a past sync in the history ('then'), or the present, knowing how long
+ * ago the failure came: a wait that has run out must not read as still to come.
  */
-type Tense = 'now' | 'then';
+export type Tense = 'then' | { elapsedMs: number };
 
 const slowDown = (message: string | null, tense: Tense): string => {
   const wait = askedWait(message);
   if (tense === 'then')
     return wait ? `The cloud asked Folio Sync to wait ${wait}` : 'The cloud asked Folio Sync to slow down';
-  return `The cloud asked Folio Sync to slow down; try again ${wait ? `in ${wait}` : 'in a few minutes'}`;
+  const asked = waitMs(wait);
+  if (asked === null) return 'The cloud asked Folio Sync to slow down; try again in a few minutes';
+  // The clock a page reads ticks by the minute: a failure it has not caught up with is just now.
+  const left = asked - Math.max(0, tense.elapsedMs);
+  return left > 0
+    ? `The cloud asked Folio Sync to slow down; try again in ${waitWords(left)}`
+    : 'The cloud asked Folio Sync to slow down; Sync Now can try again';
 };
 
 /** A whole-sync failure in words a user can act on, by its code (and a 429's wait, from its message). */
@@ -132,8 +145,8 @@ function failedHeadline(code: string, detail: string | null, tense: Tense): stri
   }
 }
 
-/** The Sync Status card's line (docs/sync-rules.md, "What the app says"). */
-export function statusHeadline(status: SyncStatus, serverMode = false): string {
+/** The Sync Status card's line (docs/sync-rules.md, "What the app says"); `now` tells a wait that ran out. */
+export function statusHeadline(status: SyncStatus, serverMode = false, now = Date.now()): string {
   switch (status.kind) {
     case 'syncing':
       return status.progress
@@ -150,7 +163,7 @@ export function statusHeadline(status: SyncStatus, serverMode = false): string {
         ? "The cloud can't be reached right now; the server tries again on its schedule"
         : "The cloud can't be reached right now; it will try again when you come back to the app";
     case 'failed':
-      return failedHeadline(status.code, status.detail, 'now');
+      return failedHeadline(status.code, status.detail, { elapsedMs: now - Date.parse(status.at) });
     case 'attention': {
       const n = status.accounts.length;
       return `${count.format(n)} account${n === 1 ? ' needs' : 's need'} attention`;
@@ -167,10 +180,7 @@ export const activitiesSoFar = (progress: OverallProgress): string =>
   `${count.format(progress.activities)} ${progress.activities === 1 ? 'activity' : 'activities'} so far`;
 
 /** An account's last error in plain words, by its code; the cloud's own words where they help. */
-export function accountProblem(
-  account: Pick<AccountView, 'lastError' | 'lastErrorCode'>,
-  tense: Tense = 'now',
-): string | null {
+export function accountProblem(account: Pick<AccountView, 'lastError' | 'lastErrorCode'>, tense: Tense): string | null {
   const message = account.lastError;
   if (message === null) return null;
   switch (account.lastErrorCode) {

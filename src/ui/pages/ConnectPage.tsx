@@ -1,5 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals';
-import type { AccountView } from '../../storage/views.ts';
+import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
 import type { AppModels } from '../appModels.ts';
 import { badgeStatus, StateBadge } from '../components/StateBadge.tsx';
 import { formatDateTime } from '../format/numbers.ts';
@@ -42,7 +42,7 @@ function SyncStatusCard({ models }: { models: ConnectModels }) {
         <span class="dot" aria-hidden="true" />
         {/* While syncing it names the account: one line, whatever its length, so nothing below moves. */}
         <span class={status.kind === 'syncing' ? 'status-text one-line' : 'status-text'}>
-          {statusHeadline(status, models.server !== null)}
+          {statusHeadline(status, models.server !== null, models.now.value)}
         </span>
         {status.kind === 'signed-out' && (
           <>
@@ -123,15 +123,18 @@ function nextAutoSync({ server, sync, now }: ConnectModels, status: SyncStatus):
 function AccountRows({
   accounts,
   syncing,
-  firstSync,
+  lastSync,
   now,
 }: {
   accounts: AccountView[];
   syncing: boolean;
-  /** No sync has finished yet: the accounts are coming, room is kept for them. */
-  firstSync: boolean;
+  /** The newest finished sync; null: none yet, the accounts are coming, room is kept for them. */
+  lastSync: SyncHistoryRow | null;
   now: ReadonlySignal<number>;
 }) {
+  const firstSync = lastSync === null;
+  // An account's failure came in the newest sync at the latest: its wait is told from then.
+  const elapsedMs = lastSync ? now.value - Date.parse(lastSync.startedAt) : 0;
   if (accounts.length === 0) {
     return (
       <p class={syncing || firstSync ? 'muted accounts-pending' : 'muted'}>
@@ -142,7 +145,7 @@ function AccountRows({
   return (
     <ul class="account-rows">
       {accounts.map((account) => {
-        const problem = account.syncStatus === 'FAILED' ? accountProblem(account) : null;
+        const problem = account.syncStatus === 'FAILED' ? accountProblem(account, { elapsedMs }) : null;
         return (
           <li key={account.id}>
             <div>
@@ -213,7 +216,7 @@ export function ConnectPage({ models }: { models: ConnectModels }) {
         <AccountRows
           accounts={models.data.accounts.value}
           syncing={models.sync.syncing.value}
-          firstSync={models.data.lastSync.value === null}
+          lastSync={models.data.lastSync.value}
           now={models.now}
         />
       </section>
