@@ -36,7 +36,7 @@ export interface ActivitiesModel {
 
 export function createActivitiesModel(
   replica: Replica,
-  data: Pick<DataModel, 'version' | 'activityTypes' | 'toReview'>,
+  data: Pick<DataModel, 'version' | 'activityTypes' | 'toReview' | 'loadedActivities' | 'followActivities'>,
 ): ActivitiesModel {
   const accountId = signal('');
   const type = signal('');
@@ -64,18 +64,28 @@ export function createActivitiesModel(
   }));
   const filtering = computed(() => Object.values(filter.value).some((value) => value !== '' && value !== false));
 
-  // One request at a time; what changed meanwhile (a scroll goes on) is asked next, only the newest of it.
+  // Each load of a new copy brings the window for what the list shows, with the other views.
+  data.followActivities(() => ({ filter: filter.peek(), viewport: viewport.peek() }));
+  effect(() => {
+    const loaded = data.loadedActivities.value;
+    if (loaded) shown.value = loaded;
+  });
+
+  // A new filter or scroll position, between loads: one request at a time; what changed meanwhile
+  // (a scroll goes on) is asked next, only the newest of it.
   let asking = false;
-  let wanted: { filter: ActivityFilter; viewport: Viewport; version: number } | null = null;
+  let wanted: { filter: ActivityFilter; viewport: Viewport } | null = null;
   const ask = async () => {
     if (asking) return;
     asking = true;
     try {
       while (wanted) {
-        const { version, ...request } = wanted;
+        const request = wanted;
         wanted = null;
         try {
-          shown.value = { ...(await replica.ask({ kind: 'activities', ...request })), version, filter: request.filter };
+          const answer = await replica.ask({ kind: 'activities', ...request });
+          // The worker answers in order: this comes from the newest copy any load so far brought.
+          shown.value = { ...answer, version: data.version.peek(), filter: request.filter };
         } catch {
           // The copy could not be read: the list keeps what it shows until the next answer (a
           // load that fails says why, in the data model's banner).
@@ -85,9 +95,14 @@ export function createActivitiesModel(
       asking = false;
     }
   };
-  // A new copy, filter or scroll position: ask again.
+  let first = true;
   effect(() => {
-    wanted = { filter: filter.value, viewport: viewport.value, version: data.version.value };
+    wanted = { filter: filter.value, viewport: viewport.value };
+    // The first window comes with the first load.
+    if (first) {
+      first = false;
+      return;
+    }
     void ask();
   });
 

@@ -1,12 +1,13 @@
 /**
  * What the views read of the data: the replica worker's snapshot of the newest saved copy
- * (src/ui/replica/). A new one is asked for whenever the service worker saves a version (any
- * tab's sync or edit), and swapped in whole, so every view updates together.
+ * (src/ui/replica/), with the activity window on screen from the same copy. A new one is asked
+ * for whenever the service worker saves a version (any tab's sync or edit), and swapped in whole,
+ * so every view updates together.
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { AccountView, CashView, HoldingView, SyncHistoryRow } from '../../storage/views.ts';
 import type { Replica } from '../replica/replicaClient.ts';
-import type { Snapshot } from '../replica/replicaProtocol.ts';
+import type { ActivityQuery, ActivityWindow, Snapshot } from '../replica/replicaProtocol.ts';
 
 export interface DataModel {
   /** Counts the loads applied (0: none yet): what depends on the data asks again when it moves. */
@@ -21,11 +22,18 @@ export interface DataModel {
   cash: ReadonlySignal<CashView[]>;
   activityTypes: ReadonlySignal<string[]>;
   toReview: ReadonlySignal<Snapshot['toReview']>;
+  /** The activity window each load brought, for the query it was asked with (activitiesModel.ts). */
+  loadedActivities: ReadonlySignal<(ActivityWindow & { version: number; filter: ActivityQuery['filter'] }) | null>;
+  /** What the activity list shows, asked with every load: its window comes with the other views. */
+  followActivities(query: () => ActivityQuery): void;
   /** Why the newest copy could not be loaded (this tab is older than the data), until one loads. */
   loadError: ReadonlySignal<string | null>;
   /** Loads the newest saved copy; calls that overlap collapse into the last one. Never rejects. */
   reload(): Promise<void>;
 }
+
+/** Until an activity list says what it shows: the top of the unfiltered list. */
+const NO_QUERY: ActivityQuery = { filter: {}, viewport: { top: 0, height: 800, rowHeight: 40 } };
 
 const EMPTY: Snapshot = {
   accounts: [],
@@ -42,6 +50,8 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
   const snapshot = signal<Snapshot>(EMPTY);
   const version = signal(0);
   const loadError = signal<string | null>(null);
+  const loadedActivities = signal<DataModel['loadedActivities']['value']>(null);
+  let activityQuery = () => NO_QUERY;
   let generation = 0;
   const syncHistory = computed(() => snapshot.value.syncHistory);
 
@@ -55,12 +65,17 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
     cash: computed(() => snapshot.value.cash),
     activityTypes: computed(() => snapshot.value.activityTypes),
     toReview: computed(() => snapshot.value.toReview),
+    loadedActivities,
+    followActivities(query) {
+      activityQuery = query;
+    },
     loadError,
     async reload() {
       const mine = ++generation;
-      let next: Snapshot | null;
+      const query = activityQuery();
+      let next: Awaited<ReturnType<typeof replica.ask<{ kind: 'load'; key: string } & ActivityQuery>>>;
       try {
-        next = await replica.ask({ kind: 'load', key: await databaseKey() });
+        next = await replica.ask({ kind: 'load', key: await databaseKey(), ...query });
       } catch (error) {
         if (mine === generation) loadError.value = error instanceof Error ? error.message : String(error);
         return;
@@ -68,8 +83,9 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
       if (mine !== generation) return;
       batch(() => {
         loadError.value = null;
-        snapshot.value = next ?? EMPTY;
+        snapshot.value = next.snapshot ?? EMPTY;
         version.value++;
+        loadedActivities.value = { ...next.activities, version: version.peek(), filter: query.filter };
       });
     },
   };

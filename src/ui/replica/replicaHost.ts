@@ -9,7 +9,6 @@ import { type ByteStore, idbReader } from '../../storage/sqljs/byteStore.ts';
 import { openSqlJsDatabase } from '../../storage/sqljs/sqlJsDatabase.ts';
 import { lastSuccessfulSyncAt } from '../../storage/syncState.ts';
 import {
-  type ActivityFilter,
   countActivities,
   listAccounts,
   listActivities,
@@ -20,14 +19,15 @@ import {
 } from '../../storage/views.ts';
 import { showableError, showableView } from '../format/showable.ts';
 import type {
+  ActivityQuery,
   ActivityWindow,
+  Loaded,
   ReplicaAnswer,
   ReplicaMessage,
   ReplicaPort,
   ReplicaReply,
   ReplicaRequest,
   Snapshot,
-  Viewport,
 } from './replicaProtocol.ts';
 
 const HISTORY_ROWS = 30;
@@ -70,13 +70,13 @@ export function createReplicaHost(deps: {
   /** The filtered list's length, counted once per filter and copy (a scroll asks again and again). */
   let counted: { db: SqlDatabase; filter: string; total: number } | null = null;
 
-  async function load(key: string): Promise<Snapshot | null> {
+  async function load(key: string, query: ActivityQuery): Promise<Loaded> {
     const saved = await readerOf(key).load();
     // Nothing saved yet (a first visit): no wasm and no schema for an empty copy.
     const next = saved ? await openSqlJsDatabase(await deps.sqlJs(), { load: () => Promise.resolve(saved) }) : null;
-    let snapshot: Snapshot | null;
+    let loaded: Loaded;
     try {
-      snapshot = next ? snapshotOf(next) : null;
+      loaded = { snapshot: next ? snapshotOf(next) : null, activities: activities(next, query) };
     } catch (error) {
       next?.close();
       throw error;
@@ -84,10 +84,10 @@ export function createReplicaHost(deps: {
     // Swapped only once the new copy answered: a failure leaves the list and the views on the old one.
     db?.close();
     db = next;
-    return snapshot;
+    return loaded;
   }
 
-  function activities(filter: ActivityFilter, viewport: Viewport): ActivityWindow {
+  function activities(db: SqlDatabase | null, { filter, viewport }: ActivityQuery): ActivityWindow {
     if (!db) return { total: 0, first: 0, rows: [] };
     const key = JSON.stringify(filter);
     if (counted?.db !== db || counted.filter !== key) counted = { db, filter: key, total: countActivities(db, filter) };
@@ -102,7 +102,7 @@ export function createReplicaHost(deps: {
   return {
     answer<R extends ReplicaRequest>(request: R): Promise<ReplicaAnswer<R>> {
       const run = async (): Promise<unknown> =>
-        request.kind === 'load' ? load(request.key) : activities(request.filter, request.viewport);
+        request.kind === 'load' ? load(request.key, request) : activities(db, request);
       const answered = queue.then(run, run) as Promise<ReplicaAnswer<R>>;
       queue = answered.catch(() => undefined);
       return answered;

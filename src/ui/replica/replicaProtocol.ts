@@ -40,11 +40,24 @@ export interface ActivityWindow {
   rows: ActivityView[];
 }
 
-export type ReplicaRequest =
-  /** Open the newest saved copy of the file at `key`; null: nothing is saved there yet. */
-  { kind: 'load'; key: string } | { kind: 'activities'; filter: ActivityFilter; viewport: Viewport };
+/** What the activity list asks for: its filter, and what of it is on screen. */
+export interface ActivityQuery {
+  filter: ActivityFilter;
+  viewport: Viewport;
+}
 
-export type ReplicaAnswer<R extends ReplicaRequest> = R extends { kind: 'load' } ? Snapshot | null : ActivityWindow;
+/** A load's answer: the views and the activity window of the same copy, shown together. */
+export interface Loaded {
+  /** Null: nothing is saved there yet. */
+  snapshot: Snapshot | null;
+  activities: ActivityWindow;
+}
+
+export type ReplicaRequest =
+  /** Open the newest saved copy of the file at `key`, and answer from it. */
+  ({ kind: 'load'; key: string } & ActivityQuery) | ({ kind: 'activities' } & ActivityQuery);
+
+export type ReplicaAnswer<R extends ReplicaRequest> = R extends { kind: 'load' } ? Loaded : ActivityWindow;
 
 export interface ReplicaMessage {
   id: number;
