@@ -109,9 +109,22 @@ describe('the review queue', () => {
 });
 
 describe('the Activities page', () => {
-  it('says the list is empty because nothing has synced yet', async () => {
+  it('says it is opening, not "0 activities", until the copy is read; then that nothing has synced yet', async () => {
     app.server.demo.setScenario({ plan: null }); // no broker sync: nothing arrives
-    const page = await app.open('/#/activities');
+    const page = await app.context.newPage();
+    // The tab's data worker held back: the page is drawn, its copy not yet read.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/replicaWorker*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(new URL('/#/activities', app.server.url).href);
+    await page.getByText('Opening your activities…').waitFor();
+    await expect(page.getByText(/0 activities/).count()).resolves.toBe(0);
+    release();
     await page.getByText('No activities yet: they appear after the first sync.').waitFor();
     await expect(page.getByRole('table', { name: 'All activities' }).count()).resolves.toBe(0);
   });

@@ -512,12 +512,16 @@ function EmptyList({ models }: { models: Models }) {
 export function ActivitiesPage({ models }: { models: Models }) {
   const total = models.activities.total.value;
   const settled = models.activities.settled.value;
+  // Before the tab's copy first loads there is no count to give: not "0 activities".
+  const loaded = models.data.version.value > 0;
   return (
     <>
       <header class="page-header">
         <h1 tabIndex={-1}>Activities</h1>
         <p class="muted" aria-live="polite">
-          {number.format(total)} {total === 1 ? 'activity' : 'activities'}, newest first.
+          {loaded
+            ? `${number.format(total)} ${total === 1 ? 'activity' : 'activities'}, newest first.`
+            : 'Opening your activities…'}
         </p>
       </header>
       <ReviewQueue models={models} />
