@@ -20,6 +20,8 @@ export type AccountView = {
   /** The last error's stable code (a CloudError code, `interrupted`, `internal`). */
   lastErrorCode: string | null;
   lastSuccessfulAt: string | null;
+  /** When its sync state last changed (a failure: when it failed); null when never synced. */
+  statusAt: string | null;
 };
 
 export function listAccounts(db: SqlDatabase): AccountView[] {
@@ -38,9 +40,11 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       last_error: string | null;
       last_error_code: string | null;
       last_successful_at: string | null;
+      status_at: string | null;
     }>(
       `SELECT a.id, a.name, a.institution_name, p.name AS platform, a.currency, a.balance, a.balance_currency,
-         a.sync_enabled, a.removed_at, s.sync_status, s.last_error, s.last_error_code, s.last_successful_at
+         a.sync_enabled, a.removed_at, s.sync_status, s.last_error, s.last_error_code, s.last_successful_at,
+         s.updated_at AS status_at
        FROM accounts a
        LEFT JOIN platforms p ON p.id = a.platform_id
        LEFT JOIN brokers_sync_state s ON s.account_id = a.id
@@ -60,6 +64,7 @@ export function listAccounts(db: SqlDatabase): AccountView[] {
       lastError: row.last_error,
       lastErrorCode: row.last_error_code,
       lastSuccessfulAt: row.last_successful_at,
+      statusAt: row.status_at,
     }));
 }
 
@@ -317,6 +322,7 @@ export type SyncHistoryRow = {
   id: number;
   status: 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
   startedAt: string;
+  finishedAt: string;
   message: string | null;
   errorCode: string | null;
   result: unknown;
@@ -329,11 +335,12 @@ export function listSyncHistory(db: SqlDatabase, limit: number): SyncHistoryRow[
       id: number;
       status: SyncHistoryRow['status'];
       started_at: string;
+      finished_at: string;
       message: string | null;
       error_code: string | null;
       result_json: string | null;
     }>(
-      `SELECT id, status, started_at, message, error_code, result_json FROM sync_runs
+      `SELECT id, status, started_at, COALESCE(finished_at, started_at) AS finished_at, message, error_code, result_json FROM sync_runs
        WHERE status IN ('SUCCEEDED', 'PARTIAL', 'FAILED') ORDER BY id DESC LIMIT ?`,
       [limit],
     )
@@ -341,6 +348,7 @@ export function listSyncHistory(db: SqlDatabase, limit: number): SyncHistoryRow[
       id: row.id,
       status: row.status,
       startedAt: row.started_at,
+      finishedAt: row.finished_at,
       message: row.message,
       errorCode: row.error_code,
       result: parseResult(row.result_json),

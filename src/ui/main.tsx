@@ -51,16 +51,21 @@ const remembered = await loadAppMode();
 const detect = () => detectAppMode((input, init) => fetch(input, init), remembered);
 const detected = remembered === 'server' ? await detect() : { mode: 'browser' as const, state: null, locked: false };
 const detection = remembered === 'server' ? Promise.resolve(detected) : painted.then(detect);
-/** Settles once the mode the page started in is confirmed; never when it was not (the page reloads). */
+/**
+ * Settles once the mode the page started in is confirmed. When it was not, the page reloads (and
+ * this never settles); if the answer could not even be kept, reloading would only start the same
+ * way again: this fails, and so does every command, saying so.
+ */
 const confirmed = detection.then(async (found) => {
   const saved = await saveAppMode(found.mode).then(
     () => true,
     () => false,
   );
   if (found.mode === detected.mode) return;
-  // A Folio Sync server serves this address now: start again as its page, before any sync here
-  // (not when the answer could not be kept: that would start again, and again).
-  if (saved) location.reload();
+  if (!saved)
+    throw new Error('A Folio Sync server serves this address, but this browser could not keep that: reload the page');
+  // A Folio Sync server serves this address now: start again as its page, before any sync here.
+  location.reload();
   await new Promise<never>(() => undefined);
 });
 const server =
@@ -130,7 +135,11 @@ if (!root) throw new Error('index.html has no #app element');
 render(<App models={models} />, root);
 
 await data.reload();
-await confirmed;
+// Nothing below syncs on a page whose mode is unknown: the failure is said by each command.
+await confirmed.catch((error: unknown) => {
+  console.error(error);
+  return new Promise<never>(() => undefined);
+});
 await sync.refreshStatus();
 settings.fill(sync.cloud.value);
 // App start, focus, visibility, bfcache restore and reconnecting each ask for an automatic

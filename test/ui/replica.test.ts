@@ -27,7 +27,7 @@ afterEach(() => {
 });
 
 /** A tab: its replica host behind one end of a channel, and its models on the other. */
-function openTab(key: string) {
+function openTab(key: string, keyRead: () => Promise<void> = () => Promise.resolve()) {
   const channel = new MessageChannel();
   channels.push(channel);
   let sqlJsLoads = 0;
@@ -41,7 +41,7 @@ function openTab(key: string) {
     }),
   );
   const replica = connectReplica(Promise.resolve(channel.port2 as unknown as ReplicaPort));
-  const data = createDataModel(replica, () => Promise.resolve(key));
+  const data = createDataModel(replica, () => keyRead().then(() => key));
   const activities = createActivitiesModel(replica, data);
   return { data, activities, sqlJsLoads: () => sqlJsLoads };
 }
@@ -92,6 +92,19 @@ describe("a tab's copy of the data", () => {
     expect(tab.activities.total.value).toBe(
       Number(harness.scalar("SELECT COUNT(*) FROM activities WHERE activity_type = 'DIVIDEND'")),
     );
+  });
+
+  it('a filter chosen while a load reads which file to open is what the load answers for', async () => {
+    await syncInto('db:filtered');
+    let readKey: () => void = () => undefined;
+    const tab = openTab('db:filtered', () => new Promise((resolve) => (readKey = resolve)));
+    const loading = tab.data.reload();
+    tab.activities.type.value = 'DIVIDEND';
+    readKey();
+    await loading;
+    await expect.poll(() => tab.activities.settled.value).toBe(true);
+    expect(tab.activities.rows.value.length).toBeGreaterThan(0);
+    expect(tab.activities.rows.value.every((row) => row.type === 'DIVIDEND')).toBe(true);
   });
 
   it('follows a new save, and a second load that overlaps the first wins', async () => {

@@ -32,6 +32,7 @@ const account = (syncStatus: AccountView['syncStatus'], fields: Partial<AccountV
   lastError: null,
   lastErrorCode: null,
   lastSuccessfulAt: null,
+  statusAt: null,
   ...fields,
 });
 
@@ -92,6 +93,7 @@ const failedRun = (errorCode: string, message: string): SyncHistoryRow => ({
   id: 7,
   status: 'FAILED',
   startedAt: '2026-11-28T11:00:00.000Z',
+  finishedAt: '2026-11-28T11:00:02.000Z',
   message,
   errorCode,
   result: { accounts: [] },
@@ -146,7 +148,7 @@ describe('sync model', () => {
       kind: 'failed',
       code: 'server-error',
       detail: 'The cloud failed on your profile (HTTP 500)',
-      at: m.lastSync.value.startedAt,
+      at: m.lastSync.value.finishedAt,
     });
     // A sync that stopped part-way (some accounts synced first) says it stopped.
     m.lastSync.value = { ...failedRun('connection-lost', 'Network unavailable'), status: 'PARTIAL' };

@@ -19,6 +19,7 @@ const run = (startedAt: string, accounts: unknown[], fields: Partial<SyncHistory
   id: nextId--,
   status: 'SUCCEEDED',
   startedAt,
+  finishedAt: startedAt,
   message: null,
   errorCode: null,
   result: { accounts },
@@ -141,6 +142,10 @@ describe('sync words', () => {
     expect(refused(asked, 180)).toBe('The cloud asked Folio Sync to slow down; Sync Now can try again');
     expect(refused('Rate limited by the cloud', 0)).toBe(
       'The cloud asked Folio Sync to slow down; try again in a few minutes',
+    );
+    // A wait it did not name is over after a few minutes too.
+    expect(refused('Rate limited by the cloud', 60)).toBe(
+      'The cloud asked Folio Sync to slow down; Sync Now can try again',
     );
   });
 

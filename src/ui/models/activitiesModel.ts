@@ -64,13 +64,6 @@ export function createActivitiesModel(
   }));
   const filtering = computed(() => Object.values(filter.value).some((value) => value !== '' && value !== false));
 
-  // Each load of a new copy brings the window for what the list shows, with the other views.
-  data.followActivities(() => ({ filter: filter.peek(), viewport: viewport.peek() }));
-  effect(() => {
-    const loaded = data.loadedActivities.value;
-    if (loaded) shown.value = loaded;
-  });
-
   // A new filter or scroll position, between loads: one request at a time; what changed meanwhile
   // (a scroll goes on) is asked next, only the newest of it.
   let asking = false;
@@ -95,6 +88,20 @@ export function createActivitiesModel(
       asking = false;
     }
   };
+  // Each load of a new copy brings the window for what the list shows, with the other views.
+  data.followActivities(() => ({ filter: filter.peek(), viewport: viewport.peek() }));
+  effect(() => {
+    const loaded = data.loadedActivities.value;
+    if (!loaded) return;
+    shown.value = loaded;
+    // Asked with what the list showed when the load left; the user has since filtered or scrolled
+    // (and that answer came first): ask again for what it shows now.
+    if (loaded.filter !== filter.peek() || loaded.viewport !== viewport.peek()) {
+      wanted = { filter: filter.peek(), viewport: viewport.peek() };
+      void ask();
+    }
+  });
+
   let first = true;
   effect(() => {
     wanted = { filter: filter.value, viewport: viewport.value };

@@ -23,7 +23,7 @@ export interface DataModel {
   activityTypes: ReadonlySignal<string[]>;
   toReview: ReadonlySignal<Snapshot['toReview']>;
   /** The activity window each load brought, for the query it was asked with (activitiesModel.ts). */
-  loadedActivities: ReadonlySignal<(ActivityWindow & { version: number; filter: ActivityQuery['filter'] }) | null>;
+  loadedActivities: ReadonlySignal<(ActivityWindow & ActivityQuery & { version: number }) | null>;
   /** What the activity list shows, asked with every load: its window comes with the other views. */
   followActivities(query: () => ActivityQuery): void;
   /** Why the newest copy could not be loaded (this tab is older than the data), until one loads. */
@@ -72,10 +72,13 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
     loadError,
     async reload() {
       const mine = ++generation;
-      const query = activityQuery();
+      let query = NO_QUERY;
       let next: Awaited<ReturnType<typeof replica.ask<{ kind: 'load'; key: string } & ActivityQuery>>>;
       try {
-        next = await replica.ask({ kind: 'load', key: await databaseKey(), ...query });
+        const key = await databaseKey();
+        // Read as the request leaves: a filter typed while the key was read is in it.
+        query = activityQuery();
+        next = await replica.ask({ kind: 'load', key, ...query });
       } catch (error) {
         if (mine === generation) loadError.value = error instanceof Error ? error.message : String(error);
         return;
@@ -85,7 +88,7 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
         loadError.value = null;
         snapshot.value = next.snapshot ?? EMPTY;
         version.value++;
-        loadedActivities.value = { ...next.activities, version: version.peek(), filter: query.filter };
+        loadedActivities.value = { ...next.activities, version: version.peek(), ...query };
       });
     },
   };

@@ -23,7 +23,7 @@ export type SyncStatus =
   | { kind: 'offline' }
   /** The last sync could not reach the cloud while the browser was online. */
   | { kind: 'unreachable' }
-  /** The last sync failed as a whole (not an account's failure): its code, the engine's sentence, when it started. */
+  /** The last sync failed as a whole (not an account's failure): its code, the engine's sentence, when it ended. */
   | { kind: 'failed'; code: string; detail: string | null; at: string }
   | { kind: 'attention'; accounts: AccountView[] }
   | { kind: 'ok' }
@@ -55,7 +55,7 @@ export function deriveStatus(facts: StatusFacts): SyncStatus {
   const last = facts.lastSync;
   if (last && last.errorCode !== null) {
     if (last.errorCode === 'network') return { kind: 'unreachable' };
-    return { kind: 'failed', code: last.errorCode, detail: last.message, at: last.startedAt };
+    return { kind: 'failed', code: last.errorCode, detail: last.message, at: last.finishedAt };
   }
   const attention = facts.accounts.filter(needsAttention);
   if (attention.length > 0) return { kind: 'attention', accounts: attention };
@@ -109,17 +109,18 @@ export function cloudsOwnWords(code: string | null, message: string | null): str
  */
 export type Tense = 'then' | { elapsedMs: number };
 
+/** "A few minutes", for a 429 that named no wait: after this, it is over. */
+const UNSAID_WAIT_MS = 5 * 60_000;
+
 const slowDown = (message: string | null, tense: Tense): string => {
   const wait = askedWait(message);
   if (tense === 'then')
     return wait ? `The cloud asked Folio Sync to wait ${wait}` : 'The cloud asked Folio Sync to slow down';
   const asked = waitMs(wait);
-  if (asked === null) return 'The cloud asked Folio Sync to slow down; try again in a few minutes';
   // The clock a page reads ticks by the minute: a failure it has not caught up with is just now.
-  const left = asked - Math.max(0, tense.elapsedMs);
-  return left > 0
-    ? `The cloud asked Folio Sync to slow down; try again in ${waitWords(left)}`
-    : 'The cloud asked Folio Sync to slow down; Sync Now can try again';
+  const left = (asked ?? UNSAID_WAIT_MS) - Math.max(0, tense.elapsedMs);
+  if (left <= 0) return 'The cloud asked Folio Sync to slow down; Sync Now can try again';
+  return `The cloud asked Folio Sync to slow down; try again ${asked === null ? 'in a few minutes' : `in ${waitWords(left)}`}`;
 };
 
 /** A whole-sync failure in words a user can act on, by its code (and a 429's wait, from its message). */

@@ -133,8 +133,6 @@ function AccountRows({
   now: ReadonlySignal<number>;
 }) {
   const firstSync = lastSync === null;
-  // An account's failure came in the newest sync at the latest: its wait is told from then.
-  const elapsedMs = lastSync ? now.value - Date.parse(lastSync.startedAt) : 0;
   if (accounts.length === 0) {
     return (
       <p class={syncing || firstSync ? 'muted accounts-pending' : 'muted'}>
@@ -145,6 +143,8 @@ function AccountRows({
   return (
     <ul class="account-rows">
       {accounts.map((account) => {
+        // A wait the cloud asked for is told from when this account failed.
+        const elapsedMs = account.statusAt ? now.value - Date.parse(account.statusAt) : 0;
         const problem = account.syncStatus === 'FAILED' ? accountProblem(account, { elapsedMs }) : null;
         return (
           <li key={account.id}>
