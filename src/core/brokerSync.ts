@@ -99,7 +99,9 @@ function resultOfError(error: unknown, trigger: SyncTrigger, state: SyncProgress
   if (isCloudError(error, 'no-plan') && trigger === 'auto') {
     return { ...summarize(state), skipped: 'no-plan', message: NO_PLAN };
   }
-  return { ...summarize(state), success: false, message: errorMessage(error) };
+  const result: SyncResult = { ...summarize(state), success: false, message: errorMessage(error) };
+  if (isCloudError(error, 'rate-limited') && error.retryAfterMs !== undefined) result.retryAfterMs = error.retryAfterMs;
+  return result;
 }
 
 /** Holdings of every account marked stale; a problem is a warning on its account, never a crash. */

@@ -61,6 +61,8 @@ export interface SyncResult {
   activitiesSynced: ActivitiesSynced;
   newAccounts: NewAccount[];
   accounts: AccountOutcome[];
+  /** Ended by a 429 that asked to wait longer than a retry may: how long (automatic syncs wait it out). */
+  retryAfterMs?: number;
 }
 
 export interface SyncEventMap {

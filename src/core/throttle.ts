@@ -36,6 +36,8 @@ export interface ThrottleState {
   lastAttemptAt: number | null;
   /** Failed or refused attempts that reached the cloud, since the last one that succeeded. */
   consecutiveFailures: number;
+  /** Until when the cloud asked not to be asked (a 429 that ended the last sync), or null. */
+  askedToWaitUntil: number | null;
 }
 
 export type AutoSyncDecision =
@@ -45,16 +47,20 @@ export type AutoSyncDecision =
 /**
  * Due when an hour has passed since the last success, or when the last attempt failed (the
  * seed: "a failed attempt does not move last_successful_at, so the next trigger retries");
- * either way only once the failure cooldown has passed.
+ * either way only once the failure cooldown has passed, and the wait a 429 asked for.
  */
 export function autoSyncDecision(state: ThrottleState, now: number): AutoSyncDecision {
   if (!state.lastAttemptFailed && !shouldSync(state.lastSuccessfulAt, now)) {
     return { due: false, reason: 'synced-recently', retryAt: (state.lastSuccessfulAt ?? now) + MIN_SYNC_INTERVAL_MS };
   }
   const cooldown = failureCooldownMs(state.consecutiveFailures);
-  const { lastAttemptAt } = state;
-  if (cooldown > 0 && lastAttemptAt !== null && lastAttemptAt <= now && now - lastAttemptAt < cooldown) {
-    return { due: false, reason: 'cooling-down', retryAt: lastAttemptAt + cooldown };
-  }
-  return { due: true };
+  const { lastAttemptAt, askedToWaitUntil } = state;
+  const cooledAt =
+    cooldown > 0 && lastAttemptAt !== null && lastAttemptAt <= now && now - lastAttemptAt < cooldown
+      ? lastAttemptAt + cooldown
+      : null;
+  // The wait a 429 asked for, as long as the clock has not gone back past it by more than it asked.
+  const asked = askedToWaitUntil !== null && askedToWaitUntil > now ? askedToWaitUntil : null;
+  const retryAt = Math.max(cooledAt ?? 0, asked ?? 0);
+  return retryAt > 0 ? { due: false, reason: 'cooling-down', retryAt } : { due: true };
 }

@@ -1,7 +1,7 @@
 /** What the throttle (throttle.ts) needs, read from the database's sync history. */
 
 import type { SqlDatabase } from '../storage/sqlDatabase.ts';
-import { recentSyncRuns } from '../storage/syncRuns.ts';
+import { type FinishedSyncRun, recentSyncRuns } from '../storage/syncRuns.ts';
 import { hasAccountSyncState, lastSuccessfulSyncAt } from '../storage/syncState.ts';
 import type { ThrottleState } from './throttle.ts';
 
@@ -19,6 +19,12 @@ const toMs = (iso: string | null | undefined): number | null => (iso ? Date.pars
  * coming back online, the next trigger syncs. Any other failure counts, a cloud that answered
  * and then dropped connections included (docs/sync-rules.md, "Throttle").
  */
+/** The end of the wait a 429 that ended `run` asked for, counted from when the run ended. */
+function askedToWaitUntil(run: FinishedSyncRun | undefined): number | null {
+  const ended = toMs(run?.finishedAt);
+  return run?.retryAfterMs != null && ended !== null ? ended + run.retryAfterMs : null;
+}
+
 export function readThrottleState(db: SqlDatabase): ThrottleState {
   const recent = recentSyncRuns(db, COOLDOWN_HISTORY);
   const succeeded = (run: { status: string }) => run.status === 'SUCCEEDED';
@@ -31,5 +37,6 @@ export function readThrottleState(db: SqlDatabase): ThrottleState {
     lastAttemptFailed: recent[0] !== undefined && !succeeded(recent[0]),
     lastAttemptAt: toMs(reachedCloud[0]?.startedAt),
     consecutiveFailures: firstSuccess === -1 ? reachedCloud.length : firstSuccess,
+    askedToWaitUntil: askedToWaitUntil(recent[0]),
   };
 }

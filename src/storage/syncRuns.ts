@@ -10,6 +10,8 @@ export interface FinishedSyncRun {
   finishedAt: string | null;
   /** Why it failed as a whole, as a stable code (`network`: no answer from the cloud at all). */
   errorCode: string | null;
+  /** How long a 429 that ended it asked to wait, from its stored result. */
+  retryAfterMs: number | null;
 }
 
 export function startSyncRun(db: SqlDatabase, kind: SyncRunKind, now: string): number {
@@ -41,8 +43,9 @@ export function lastSyncRunStartedAt(db: SqlDatabase, kind: SyncRunKind): string
 
 /** The last `limit` finished sync runs, newest first. */
 export function recentSyncRuns(db: SqlDatabase, limit: number): FinishedSyncRun[] {
-  return db.all<FinishedSyncRun & Record<string, string | null>>(
-    `SELECT status, started_at AS startedAt, finished_at AS finishedAt, error_code AS errorCode
+  return db.all<FinishedSyncRun & Record<string, string | number | null>>(
+    `SELECT status, started_at AS startedAt, finished_at AS finishedAt, error_code AS errorCode,
+       json_extract(result_json, '$.retryAfterMs') AS retryAfterMs
      FROM sync_runs WHERE status != 'RUNNING' ORDER BY id DESC LIMIT ?`,
     [limit],
   );

@@ -14,7 +14,7 @@ import { createHarness, type Harness } from '../support/syncHarness.ts';
 
 const time = fakeTime();
 // Triggers and throttling only: a few weeks of history sync as well as two years, and faster.
-useDemoCloud(time, 'small');
+const demo = useDemoCloud(time, 'small');
 const HOUR = 60 * 60_000;
 
 class FakeDocument extends EventTarget {
@@ -121,6 +121,27 @@ describe('throttle enforcement', () => {
     }
     await settle();
     expect(syncs()).toBe(1);
+  });
+
+  it('after a 429 that asked for 10 minutes, coming back asks the cloud nothing until they are over', async () => {
+    await settle();
+    time.advance(HOUR);
+    demo.setScenario({ rateLimited: 10, retryAfter: '600' });
+    win.dispatchEvent(new Event('focus'));
+    await settle();
+    expect(syncs()).toBe(2);
+    demo.setScenario({});
+    const asked = demo.requests.length;
+    // Past the one-minute cooldown of a first failure, within what the cloud asked for.
+    time.advance(9 * 60_000);
+    win.dispatchEvent(new Event('focus'));
+    await settle();
+    expect(syncs()).toBe(2);
+    expect(demo.requests.length).toBe(asked);
+    time.advance(60_000);
+    win.dispatchEvent(new Event('focus'));
+    await settle();
+    expect(syncs()).toBe(3);
   });
 
   it('a storm of events once the hour is up makes exactly one sync', async () => {

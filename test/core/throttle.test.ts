@@ -39,7 +39,25 @@ describe('failure cooldown', () => {
 });
 
 describe('autoSyncDecision', () => {
-  const neverSynced = { lastSuccessfulAt: null, lastAttemptFailed: false, lastAttemptAt: null, consecutiveFailures: 0 };
+  const neverSynced = {
+    lastSuccessfulAt: null,
+    lastAttemptFailed: false,
+    lastAttemptAt: null,
+    consecutiveFailures: 0,
+    askedToWaitUntil: null,
+  };
+
+  it('waits out the time a 429 asked for, even past its cooldown', () => {
+    const state = {
+      lastSuccessfulAt: NOW - 10 * MINUTE,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW - 2 * MINUTE,
+      consecutiveFailures: 1,
+      askedToWaitUntil: NOW + 3 * MINUTE,
+    };
+    expect(autoSyncDecision(state, NOW)).toEqual({ due: false, reason: 'cooling-down', retryAt: NOW + 3 * MINUTE });
+    expect(autoSyncDecision(state, NOW + 3 * MINUTE)).toEqual({ due: true });
+  });
 
   it('is due on first use', () => {
     expect(autoSyncDecision(neverSynced, NOW)).toEqual({ due: true });
@@ -51,6 +69,7 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: false,
       lastAttemptAt: NOW - 20 * MINUTE,
       consecutiveFailures: 0,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: false, reason: 'synced-recently', retryAt: NOW + 40 * MINUTE });
   });
@@ -61,6 +80,7 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: true,
       lastAttemptAt: NOW - 59_000,
       consecutiveFailures: 1,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: false, reason: 'cooling-down', retryAt: NOW + 1000 });
     expect(autoSyncDecision(state, NOW + 1000)).toEqual({ due: true });
@@ -72,13 +92,20 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: true,
       lastAttemptAt: NOW,
       consecutiveFailures: 3,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW + 4 * MINUTE - 1)).toMatchObject({ due: false, reason: 'cooling-down' });
     expect(autoSyncDecision(state, NOW + 4 * MINUTE)).toEqual({ due: true });
   });
 
   it('never waits more than an hour after many failures', () => {
-    const state = { lastSuccessfulAt: null, lastAttemptFailed: true, lastAttemptAt: NOW, consecutiveFailures: 40 };
+    const state = {
+      lastSuccessfulAt: null,
+      lastAttemptFailed: true,
+      lastAttemptAt: NOW,
+      consecutiveFailures: 40,
+      askedToWaitUntil: null,
+    };
     expect(autoSyncDecision(state, NOW + MIN_SYNC_INTERVAL_MS)).toEqual({ due: true });
   });
 
@@ -88,6 +115,7 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: true,
       lastAttemptAt: NOW - 2 * MINUTE,
       consecutiveFailures: 2,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
     expect(autoSyncDecision({ ...state, lastAttemptAt: NOW - MINUTE }, NOW)).toMatchObject({ reason: 'cooling-down' });
@@ -99,6 +127,7 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: true,
       lastAttemptAt: NOW - 10 * MINUTE,
       consecutiveFailures: 0,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
   });
@@ -109,6 +138,7 @@ describe('autoSyncDecision', () => {
       lastAttemptFailed: true,
       lastAttemptAt: NOW + 5 * MINUTE,
       consecutiveFailures: 2,
+      askedToWaitUntil: null,
     };
     expect(autoSyncDecision(state, NOW)).toEqual({ due: true });
   });
