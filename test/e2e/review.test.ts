@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBigDatabase } from './support/bigDatabase.ts';
-import { useBrowserApp } from './support/browserApp.ts';
+import { holdRequests, useBrowserApp } from './support/browserApp.ts';
 
 const app = useBrowserApp();
 const dir = mkdtempSync(join(tmpdir(), 'folio-e2e-review-'));
@@ -113,14 +113,7 @@ describe('the Activities page', () => {
     app.server.demo.setScenario({ plan: null }); // no broker sync: nothing arrives
     const page = await app.context.newPage();
     // The tab's data worker held back: the page is drawn, its copy not yet read.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route('**/replicaWorker*', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, '**/replicaWorker*');
     await page.goto(new URL('/#/activities', app.server.url).href);
     await page.getByText('Opening your activities…').waitFor();
     await expect(page.getByText(/0 activities/).count()).resolves.toBe(0);

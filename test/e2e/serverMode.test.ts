@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { systemClock, systemSleep } from '../../src/platform/realTime.ts';
 import { type SyncServer, startSyncServer } from '../../src/server/syncServer.ts';
-import { allActivitiesLine, useChromium } from './support/browserApp.ts';
+import { allActivitiesLine, holdRequests, useChromium } from './support/browserApp.ts';
 
 let server: SyncServer;
 let dataDir: string;
@@ -103,14 +103,7 @@ describe('the app in server mode', () => {
 
   it("a first visit drawn before the server answered sends nothing to the browser's worker meanwhile, then follows the server", async () => {
     const page = await browser.context.newPage();
-    let answer: () => void = () => undefined;
-    const answered = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
-    await page.route('**/api/connect/state', async (route) => {
-      await answered;
-      await route.continue();
-    });
+    const answer = await holdRequests(page, '**/api/connect/state');
     await page.goto(server.url);
     // Drawn as the browser's own app while the question waits: a Sync Now there must not sync.
     await page.getByRole('button', { name: 'Sync Now' }).click();

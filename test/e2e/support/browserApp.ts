@@ -82,6 +82,19 @@ export interface BrowserApp extends Chromium {
   syncCount(): number;
 }
 
+/** Holds back `page`'s requests to `url` (a glob) until the returned function is called. */
+export async function holdRequests(page: Page, url: string): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(url, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
 /** How many activities the demo cloud lists for the accounts it syncs. */
 export function syncedActivityCount(demo: DemoCloud): number {
   const synced = demo.dataset().accounts.filter((account) => account.plan.syncEnabled);
