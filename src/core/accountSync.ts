@@ -15,7 +15,7 @@ import {
   startImportRun,
 } from '../storage/importRuns.ts';
 import { getSyncState, markAccountFinished, markAccountRunning, restoreAccountStatus } from '../storage/syncState.ts';
-import { CloudError, isCloudError } from '../transport/cloudError.ts';
+import { asksToWaitLong, CloudError, isCloudError } from '../transport/cloudError.ts';
 import { createActivityDedup, type DedupCounts } from './activityDedup.ts';
 import { mapActivity } from './activityMapping.ts';
 import { activityWindow, historyVerdict } from './activityWindow.ts';
@@ -226,7 +226,7 @@ export async function syncAccountActivities(
     // here, rather than failing every account after it the same way. So does a 429 that asked
     // to wait longer than a retry may: the cloud is asked nothing more until then
     // (docs/sync-rules.md, "Failures").
-    if (connectionLost || (isCloudError(error, 'rate-limited') && error.retryAfterMs !== undefined)) throw error;
+    if (connectionLost || asksToWaitLong(error)) throw error;
     return outcome('FAILED', message, code);
   }
 }

@@ -14,7 +14,7 @@ import { markRemovedAccounts, upsertAccount, upsertConnection, upsertPlatform } 
 import { finishSyncRun, startSyncRun } from '../storage/syncRuns.ts';
 import { failInterruptedSyncs } from '../storage/syncState.ts';
 import { hasBrokerSyncPlan } from '../transport/brokerSyncPlan.ts';
-import { CloudError, isCloudError } from '../transport/cloudError.ts';
+import { asksToWaitLong, CloudError, isCloudError } from '../transport/cloudError.ts';
 import { syncAccountActivities } from './accountSync.ts';
 import { type MappedAccount, mapAccount, mapConnection } from './brokerMapping.ts';
 import { toIso } from './clock.ts';
@@ -100,7 +100,7 @@ function resultOfError(error: unknown, trigger: SyncTrigger, state: SyncProgress
     return { ...summarize(state), skipped: 'no-plan', message: NO_PLAN };
   }
   const result: SyncResult = { ...summarize(state), success: false, message: errorMessage(error) };
-  if (isCloudError(error, 'rate-limited') && error.retryAfterMs !== undefined) result.retryAfterMs = error.retryAfterMs;
+  if (asksToWaitLong(error)) result.retryAfterMs = error.retryAfterMs;
   return result;
 }
 

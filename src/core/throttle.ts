@@ -59,7 +59,7 @@ export function autoSyncDecision(state: ThrottleState, now: number): AutoSyncDec
     cooldown > 0 && lastAttemptAt !== null && lastAttemptAt <= now && now - lastAttemptAt < cooldown
       ? lastAttemptAt + cooldown
       : null;
-  // The wait a 429 asked for, as long as the clock has not gone back past it by more than it asked.
+  // The wait a 429 asked for, while it lasts.
   const asked = askedToWaitUntil !== null && askedToWaitUntil > now ? askedToWaitUntil : null;
   const retryAt = Math.max(cooledAt ?? 0, asked ?? 0);
   return retryAt > 0 ? { due: false, reason: 'cooling-down', retryAt } : { due: true };

@@ -10,6 +10,12 @@ const COOLDOWN_HISTORY = 10;
 
 const toMs = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
+/** The end of the wait a 429 that ended `run` asked for, counted from when the run ended. */
+function askedToWaitUntil(run: FinishedSyncRun | undefined): number | null {
+  const ended = toMs(run?.finishedAt);
+  return run?.retryAfterMs != null && ended !== null ? ended + run.retryAfterMs : null;
+}
+
 /**
  * With no per-account state at all (nothing to sync yet), the last successful sync run stands
  * in for MAX(last_successful_at), so an empty account list does not make every trigger a sync.
@@ -19,12 +25,6 @@ const toMs = (iso: string | null | undefined): number | null => (iso ? Date.pars
  * coming back online, the next trigger syncs. Any other failure counts, a cloud that answered
  * and then dropped connections included (docs/sync-rules.md, "Throttle").
  */
-/** The end of the wait a 429 that ended `run` asked for, counted from when the run ended. */
-function askedToWaitUntil(run: FinishedSyncRun | undefined): number | null {
-  const ended = toMs(run?.finishedAt);
-  return run?.retryAfterMs != null && ended !== null ? ended + run.retryAfterMs : null;
-}
-
 export function readThrottleState(db: SqlDatabase): ThrottleState {
   const recent = recentSyncRuns(db, COOLDOWN_HISTORY);
   const succeeded = (run: { status: string }) => run.status === 'SUCCEEDED';

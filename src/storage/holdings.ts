@@ -96,7 +96,10 @@ export function listStaleHoldings(db: SqlDatabase): { accountId: string; currenc
 
 const HOLDING_COLUMNS =
   'activities.id AS id, activity_type AS activityType, status, symbol, currency, quantity, unit_price AS unitPrice, amount, fee';
-/** By date (`date`: the column, as the query may use it), what adds shares before what removes them at the same instant, then the order they arrived in. */
+/**
+ * By date (`date`: the column, as the query may use it), what adds shares before what removes them
+ * at the same instant, then the order they arrived in.
+ */
 const holdingOrder = (date: string) =>
   `${date}, CASE WHEN activity_type IN ('BUY', 'TRANSFER_IN', 'SPLIT') THEN 0 ELSE 1 END, activities.rowid`;
 

@@ -193,8 +193,8 @@ export function countActivities(db: SqlDatabase, filter: ActivityFilter = {}): n
 }
 
 /**
- * The activity types present, in order, for the type filter. One index seek per type (activities_type_date), where a
- * DISTINCT would read the whole index: a few types over a long history.
+ * The activity types present, in order, for the type filter. One index seek per type
+ * (activities_type_date), where a DISTINCT would read the whole index: a few types, a long history.
  */
 export const listActivityTypes = (db: SqlDatabase): string[] =>
   db

@@ -53,6 +53,10 @@ export function rateLimited(waitMs: number | null, long = false): CloudError {
 export const isCloudError = (error: unknown, code?: CloudErrorCode): error is CloudError =>
   error instanceof CloudError && (code === undefined || error.code === code);
 
+/** A 429 that asked to wait longer than a retry may: the cloud is asked nothing more until then. */
+export const asksToWaitLong = (error: unknown): error is CloudError & { retryAfterMs: number } =>
+  isCloudError(error, 'rate-limited') && error.retryAfterMs !== undefined;
+
 /** A wait in words: "90 s" under two minutes, "5 min" from there. */
 export function waitWords(ms: number): string {
   const seconds = Math.ceil(ms / 1000);

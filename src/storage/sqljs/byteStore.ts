@@ -11,7 +11,8 @@
  * chunks in one transaction too, never sees a mix of two versions.
  *
  * Tabs hold read-only copies (no `save`), each in its replica worker (src/ui/replica/); a reader
- * kept across loads fetches only the chunks whose version moved. The service worker is the one writer, and the version check guards even that.
+ * kept across loads fetches only the chunks whose version moved. The service worker is the one
+ * writer, and the version check guards even that.
  * A file saved whole by an older Folio Sync (`{bytes, version}` under `key`) is read as it is and
  * rewritten as chunks by the writer's first load.
  */
@@ -104,16 +105,21 @@ interface Snapshot {
   read: number[] | null;
 }
 
-/** Chunk i of a file of `size` bytes, as far as the file goes (an older save may have kept a longer last chunk). */
-const within = (chunk: Uint8Array, offset: number, size: number): Uint8Array =>
-  chunk.length > size - offset ? chunk.subarray(0, Math.max(0, size - offset)) : chunk;
-
-/** The whole file, written into `bytes` (at least the file's size). */
-function join(snapshot: Snapshot, bytes = new Uint8Array(snapshot.manifest.size)): Uint8Array {
+/**
+ * Writes chunks `only` of the file (all of them when absent) into `bytes`, which holds at least the
+ * file's size; each as far as the file goes (an older save may have kept a longer last chunk).
+ */
+function join(
+  snapshot: Snapshot,
+  bytes: Uint8Array = new Uint8Array(snapshot.manifest.size),
+  only?: readonly number[],
+): Uint8Array {
   const { size, chunkSize } = snapshot.manifest;
-  snapshot.chunks.forEach((chunk, i) => {
-    bytes.set(within(chunk, i * chunkSize, size), i * chunkSize);
-  });
+  for (const i of only ?? snapshot.chunks.keys()) {
+    const chunk = snapshot.chunks[i] as Uint8Array;
+    const offset = i * chunkSize;
+    bytes.set(chunk.length > size - offset ? chunk.subarray(0, Math.max(0, size - offset)) : chunk, offset);
+  }
   return bytes;
 }
 
@@ -208,18 +214,11 @@ export function idbReader(key: string, store: UseStore = fileStore()): ByteStore
     async load() {
       held = await read(store, key, held);
       if (!held) return undefined;
-      const { manifest, chunks } = held;
-      if (held.read !== null && manifest.size <= buffer.length) {
-        for (const i of held.read) {
-          const offset = i * manifest.chunkSize;
-          buffer.set(within(chunks[i] as Uint8Array, offset, manifest.size), offset);
-        }
-      } else {
-        buffer = join(
-          held,
-          new Uint8Array(Math.ceil((manifest.size * GROWTH) / manifest.chunkSize) * manifest.chunkSize),
-        );
-      }
+      const { manifest } = held;
+      buffer =
+        held.read !== null && manifest.size <= buffer.length
+          ? join(held, buffer, held.read)
+          : join(held, new Uint8Array(Math.ceil((manifest.size * GROWTH) / manifest.chunkSize) * manifest.chunkSize));
       return buffer.subarray(0, manifest.size);
     },
   };

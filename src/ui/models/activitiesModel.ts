@@ -102,15 +102,10 @@ export function createActivitiesModel(
     }
   });
 
-  let first = true;
   effect(() => {
     wanted = { filter: filter.value, viewport: viewport.value };
-    // The first window comes with the first load.
-    if (first) {
-      first = false;
-      return;
-    }
-    void ask();
+    // Before the first load there is no copy to ask: its window comes with that load.
+    if (data.version.peek() > 0) void ask();
   });
 
   return {

@@ -5,9 +5,10 @@
  * so every view updates together.
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
+import { errorMessage } from '../../core/syncOutcome.ts';
 import type { AccountView, CashView, HoldingView, SyncHistoryRow } from '../../storage/views.ts';
 import type { Replica } from '../replica/replicaClient.ts';
-import type { ActivityQuery, ActivityWindow, Snapshot } from '../replica/replicaProtocol.ts';
+import type { ActivityQuery, ActivityWindow, Loaded, Snapshot } from '../replica/replicaProtocol.ts';
 
 export interface DataModel {
   /** Counts the loads applied (0: none yet): what depends on the data asks again when it moves. */
@@ -73,14 +74,14 @@ export function createDataModel(replica: Replica, databaseKey: () => Promise<str
     async reload() {
       const mine = ++generation;
       let query = NO_QUERY;
-      let next: Awaited<ReturnType<typeof replica.ask<{ kind: 'load'; key: string } & ActivityQuery>>>;
+      let next: Loaded;
       try {
         const key = await databaseKey();
         // Read as the request leaves: a filter typed while the key was read is in it.
         query = activityQuery();
         next = await replica.ask({ kind: 'load', key, ...query });
       } catch (error) {
-        if (mine === generation) loadError.value = error instanceof Error ? error.message : String(error);
+        if (mine === generation) loadError.value = errorMessage(error);
         return;
       }
       if (mine !== generation) return;

@@ -3,8 +3,8 @@
  * worker (or server) is syncing, whether the cloud accepted a sign-in, whether the browser is
  * online, the last finished sync as the database recorded it, and the accounts. Every page reads
  * this shape, and failures are told by their stored code; the one thing read from a sentence is
- * the wait a 429 asked for, which only the cloud client's message carries. Which failure belongs to whom is in
- * docs/sync-rules.md, "Failures".
+ * the wait a 429 asked for, which only the cloud client's message carries. Which failure belongs
+ * to whom is in docs/sync-rules.md, "Failures".
  */
 import type { AccountView, SyncHistoryRow } from '../../storage/views.ts';
 import { waitWords } from '../../transport/cloudError.ts';
@@ -75,12 +75,9 @@ export const toneOf = (status: SyncStatus): Tone =>
 
 const count = new Intl.NumberFormat('en-US');
 
-/** How long a 429 asked to wait, as the cloud client wrote it into the message (transport/cloudError.ts). */
-const askedWait = (message: string | null): string | null => message?.match(/it asks to wait (.+)$/)?.[1] ?? null;
-
-/** That wait in milliseconds ("90 s", "5 min"), or null. */
-const waitMs = (wait: string | null): number | null => {
-  const [, amount, unit] = wait?.match(/^(\d+) (s|min)$/) ?? [];
+/** How long a 429 asked to wait, in ms, read back from the cloud client's message (cloudError.ts `waitWords`). */
+const askedWaitMs = (message: string | null): number | null => {
+  const [, amount, unit] = message?.match(/it asks to wait (\d+) (s|min)$/) ?? [];
   return amount === undefined ? null : Number(amount) * (unit === 's' ? 1000 : 60_000);
 };
 
@@ -113,10 +110,11 @@ export type Tense = 'then' | { elapsedMs: number };
 const UNSAID_WAIT_MS = 5 * 60_000;
 
 const slowDown = (message: string | null, tense: Tense): string => {
-  const wait = askedWait(message);
+  const asked = askedWaitMs(message);
   if (tense === 'then')
-    return wait ? `The cloud asked Folio Sync to wait ${wait}` : 'The cloud asked Folio Sync to slow down';
-  const asked = waitMs(wait);
+    return asked === null
+      ? 'The cloud asked Folio Sync to slow down'
+      : `The cloud asked Folio Sync to wait ${waitWords(asked)}`;
   // The clock a page reads ticks by the minute: a failure it has not caught up with is just now.
   const left = (asked ?? UNSAID_WAIT_MS) - Math.max(0, tense.elapsedMs);
   if (left <= 0) return 'The cloud asked Folio Sync to slow down; Sync Now can try again';

@@ -52,20 +52,14 @@ const snapshotOf = (db: SqlDatabase): Snapshot =>
     toReview: listActivities(db, { needsReview: true }, { limit: REVIEW_ROWS, offset: 0 }),
   });
 
-export function createReplicaHost(deps: {
-  sqlJs: () => Promise<SqlJsStatic>;
-  /** The file at `key` (default: IndexedDB's, through a reader kept per key). */
-  readerOf?: (key: string) => ByteStore;
-}): ReplicaHost {
+export function createReplicaHost(deps: { sqlJs: () => Promise<SqlJsStatic> }): ReplicaHost {
   // The reader of the file followed, kept: each reload reads only the chunks a save changed. One
   // file at a time: a reader holds a whole copy (and room to grow), so another cloud's is let go.
   let reader: { key: string; store: ByteStore } | null = null;
-  const readerOf =
-    deps.readerOf ??
-    ((key: string) => {
-      if (reader?.key !== key) reader = { key, store: idbReader(key) };
-      return reader.store;
-    });
+  const readerOf = (key: string) => {
+    if (reader?.key !== key) reader = { key, store: idbReader(key) };
+    return reader.store;
+  };
   let db: SqlDatabase | null = null;
   /** The filtered list's length, counted once per filter and copy (a scroll asks again and again). */
   let counted: { db: SqlDatabase; filter: string; total: number } | null = null;
@@ -87,15 +81,17 @@ export function createReplicaHost(deps: {
     return loaded;
   }
 
-  function activities(db: SqlDatabase | null, { filter, viewport }: ActivityQuery): ActivityWindow {
-    if (!db) return { total: 0, first: 0, rows: [] };
+  function activities(copy: SqlDatabase | null, { filter, viewport }: ActivityQuery): ActivityWindow {
+    if (!copy) return { total: 0, first: 0, rows: [] };
     const key = JSON.stringify(filter);
-    if (counted?.db !== db || counted.filter !== key) counted = { db, filter: key, total: countActivities(db, filter) };
+    if (counted?.db !== copy || counted.filter !== key) {
+      counted = { db: copy, filter: key, total: countActivities(copy, filter) };
+    }
     const { total } = counted;
     const count = Math.ceil(viewport.height / viewport.rowHeight) + 2 * OVERSCAN;
     // Clamped, so a list that shrank under a scrolled view still shows its last rows.
     const first = Math.max(0, Math.min(Math.floor(viewport.top / viewport.rowHeight) - OVERSCAN, total - count));
-    return { total, first, rows: showableView(listActivities(db, filter, { limit: count, offset: first })) };
+    return { total, first, rows: showableView(listActivities(copy, filter, { limit: count, offset: first })) };
   }
 
   let queue: Promise<unknown> = Promise.resolve();
