@@ -10,7 +10,10 @@ const COOLDOWN_HISTORY = 10;
 
 const toMs = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
-/** The end of the wait a 429 that ended `run` asked for, counted from when the run ended. */
+/**
+ * The end of the wait a 429 that ended `run` asked for, counted from when the run ended. Read
+ * from the last sync that reached the cloud: an offline attempt since does not lift it.
+ */
 function askedToWaitUntil(run: FinishedSyncRun | undefined): number | null {
   const ended = toMs(run?.finishedAt);
   return run?.retryAfterMs != null && ended !== null ? ended + run.retryAfterMs : null;
@@ -37,6 +40,6 @@ export function readThrottleState(db: SqlDatabase): ThrottleState {
     lastAttemptFailed: recent[0] !== undefined && !succeeded(recent[0]),
     lastAttemptAt: toMs(reachedCloud[0]?.startedAt),
     consecutiveFailures: firstSuccess === -1 ? reachedCloud.length : firstSuccess,
-    askedToWaitUntil: askedToWaitUntil(recent[0]),
+    askedToWaitUntil: askedToWaitUntil(reachedCloud[0]),
   };
 }

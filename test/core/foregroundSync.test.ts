@@ -130,18 +130,23 @@ describe('throttle enforcement', () => {
     win.dispatchEvent(new Event('focus'));
     await settle();
     expect(syncs()).toBe(2);
+    // An attempt that never reached the cloud since (offline) does not lift the wait.
+    demo.setScenario({ networkDown: true });
+    time.advance(2 * 60_000);
+    await h.sync('manual');
+    expect(syncs()).toBe(3);
     demo.setScenario({});
     const asked = demo.requests.length;
     // Past the one-minute cooldown of a first failure, within what the cloud asked for.
-    time.advance(9 * 60_000);
+    time.advance(7 * 60_000);
     win.dispatchEvent(new Event('focus'));
     await settle();
-    expect(syncs()).toBe(2);
+    expect(syncs()).toBe(3);
     expect(demo.requests.length).toBe(asked);
     time.advance(60_000);
     win.dispatchEvent(new Event('focus'));
     await settle();
-    expect(syncs()).toBe(3);
+    expect(syncs()).toBe(4);
   });
 
   it('a storm of events once the hour is up makes exactly one sync', async () => {
